@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+/**
+ * The `runbook` command. Each sub-command lives in its own module and is imported only when it runs, so
+ * `runbook --help` and `runbook lint` never load what `runbook run` needs (ink, React, execa).
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../errors.js';
+import { VERSION } from '../version.js';
+import { processIO } from './io.js';
+
+const program = new Command()
+  .name('runbook')
+  .description('Incident runbooks as executable, checkable Markdown.')
+  .version(VERSION)
+  .showHelpAfterError('(run `runbook --help` for usage)')
+  .exitOverride();
+
+program
+  .command('parse')
+  .description('Print the parsed model of a runbook and its diagnostics.')
+  .argument('<file>', 'runbook Markdown file')
+  .option('--json', 'print the model as JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const { parseCommand } = await import('./commands/parse.js');
+    process.exitCode = await parseCommand(file, options, processIO());
+  });
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+program
+  .command('run')
+  .description('Run a runbook against live systems, stopping at a gate before anything that changes a system.')
+  .argument('<file>', 'runbook Markdown file')
+  .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
+  .option('--prometheus <url>', 'Prometheus base URL (else front matter, RUNBOOK_PROMETHEUS_URL, .runbookrc)')
+  .option('--context <name>', 'Kubernetes context (else front matter)')
+  .option('--namespace <name>', 'Kubernetes namespace (else front matter)')
+  .option('--kubeconfig <path>', 'kubeconfig file for kubectl')
+  .option('--at <time>', 'evaluate every PromQL step at this instant: RFC 3339 or relative like -2h')
+  .option('--dry-run', 'print the fully resolved plan; run nothing')
+  .option('--read-only', 'run read-only steps, decline every gate')
+  .option('--approve <step-id>', 'pre-approve the gate of this step, or `all` (repeatable)', collect)
+  .option('--yes', 'answer yes to non-gate confirmations (never approves a gate)')
+  .option('--timeline <path>', 'timeline file (default .runbook/runs/<UTC time>-<runbook>.jsonl)')
+  .option('--json', 'stream timeline events to stdout as JSON lines')
+  .option('--no-color', 'no colours in the output')
+  .action(async (file: string, options: Record<string, unknown>) => {
+    const { runCommand } = await import('./commands/run.js');
+    process.exitCode = await runCommand(file, options, processIO());
+  });
+
+program
+  .command('resume')
+  .description('Continue an interrupted run from its timeline, appending to the same file.')
+  .argument('<timeline>', 'timeline file (.jsonl) of the run')
+  .option('--approve <step-id>', 'pre-approve the gate of this step, or `all` (repeatable)', collect)
+  .option('--allow-changed', 'resume even though the runbook file changed since the run started')
+  .option('--json', 'stream timeline events to stdout as JSON lines')
+  .option('--no-color', 'no colours in the output')
+  .action(async (timeline: string, options: Record<string, unknown>) => {
+    const { resumeCommand } = await import('./commands/resume.js');
+    process.exitCode = await resumeCommand(timeline, options, processIO());
+  });
+
+program
+  .command('note')
+  .description('Append a note to a run\'s timeline (works while the run is going on).')
+  .argument('<timeline>', 'timeline file (.jsonl)')
+  .argument('<text>', 'the note')
+  .action(async (timeline: string, text: string) => {
+    const { noteCommand } = await import('./commands/note.js');
+    process.exitCode = await noteCommand(timeline, text, processIO());
+  });
+
+program
+  .command('lint')
+  .description('Check runbooks: schema, PromQL syntax, unsafe commands outside gates, structure.')
+  .argument('[paths...]', 'files, folders or globs (default runbooks/**/*.md)')
+  .option('--format <name>', 'stylish | json | sarif | github', 'stylish')
+  .option('--config <path>', 'config file (default: .runbookrc found upward)')
+  .option('--max-warnings <n>', 'fail when there are more warnings than this')
+  .option('--cache', 'skip files unchanged since the last run')
+  .option('--cache-location <path>', 'cache file (default .runbook/lint-cache.json)')
+  .option('--postmortem', 'lint the files as postmortems')
+  .action(async (paths: string[], options: Record<string, unknown>) => {
+    const { lintCommand } = await import('./commands/lint.js');
+    process.exitCode = await lintCommand(paths, options, processIO());
+  });
+
+program
+  .command('export')
+  .description('Turn a run\'s timeline into a blameless postmortem, an executed notebook, or JSON.')
+  .argument('<timeline>', 'timeline file (.jsonl)')
+  .option('--format <name>', 'postmortem | notebook | json', 'postmortem')
+  .option('--out <file>', 'write here instead of stdout (charts are written beside it)')
+  .option('--prometheus <url>', 'Prometheus to fetch chart data from (default: the run\'s)')
+  .option('--anonymize', 'replace user names with roles such as "responder 1"')
+  .action(async (timeline: string, options: Record<string, unknown>) => {
+    const { exportCommand } = await import('./commands/export.js');
+    process.exitCode = await exportCommand(timeline, options, processIO());
+  });
+
+program
+  .command('import')
+  .description('Turn prose runbooks into format-v1 runbooks with typed steps.')
+  .argument('<paths...>', 'Markdown files or folders')
+  .option('--out <dir>', 'write converted runbooks into this folder')
+  .option('--write', 'convert the files in place')
+  .option('--report <format>', 'print the conversion report as `json`')
+  .action(async (paths: string[], options: Record<string, unknown>) => {
+    const { importCommand } = await import('./commands/import.js');
+    process.exitCode = await importCommand(paths, options, processIO());
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander with exit code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const code = typeof (error as { exitCode?: unknown })?.exitCode === 'number' ? (error as { exitCode: number }).exitCode : EXIT.failure;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`runbook: ${message}\n`);
+  if (process.env.RUNBOOK_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return code;
+}

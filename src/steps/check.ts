@@ -1,0 +1,36 @@
+import { every, range, run, step, timeout, title, within } from './common.js';
+import type { AttributeSpec, StepDefinition } from './definition.js';
+
+/** Attributes of a check, shared by the `check` step and the verifying fence inside a `mitigate`. */
+export const checkAttributes: Readonly<Record<string, AttributeSpec>> = {
+  title,
+  expect: {
+    type: 'string',
+    description:
+      'What every returned series must satisfy: a comparison (`< 0.05`, `<= 1`, `== 0`, `!= 0`, `>= 3`, `> 3`), `empty` or `not-empty`. ' +
+      'Without it the check is alert-style: it passes when the query returns no series.',
+    examples: ['< 0.05', 'empty'],
+  },
+  of: { type: 'string', description: 'Assert on the result of an earlier step (its id) instead of running a query.' },
+  run,
+  'expect-exit': { type: 'integer', description: 'With `run=`: the exit code that passes (default 0).', examples: ['0'] },
+  match: { type: 'string', description: 'With `run=`: a regular expression the command output must match.' },
+  'on-fail': {
+    type: 'string',
+    enum: ['continue', 'stop'],
+    description: 'What a failed check does to the run: `continue` (default) or `stop`.',
+  },
+  range,
+  step,
+  timeout,
+  within,
+  every,
+};
+
+/** `check`: an assertion; PromQL by default, a read-only command with `run=`. */
+export const check: StepDefinition = {
+  kind: 'check',
+  summary: 'An assertion on a PromQL result (or, with `run=`, on a command): passes or fails, recorded with the values.',
+  readOnly: true,
+  attributes: checkAttributes,
+};
