@@ -1,0 +1,13 @@
+/**
+ * runbook's public API. The CLI is a thin layer over these functions.
+ */
+export type * from './parse/model.js';
+export { STEP_KINDS } from './parse/model.js';
+export { STEP_DEFINITIONS, isStepKind } from './steps/index.js';
+export { isReadOnlyKubectl, kubectlVerb } from './steps/kubectl-verbs.js';
+export { splitCommandLine } from './steps/command-line.js';
+export { findPlaceholders, renderTemplate } from './steps/template.js';
+export { parseExpect } from './steps/expect.js';
+export type * from './timeline/events.js';
+export { EXIT, InvalidInputError, UsageError } from './errors.js';
+export { VERSION } from './version.js';
