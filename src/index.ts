@@ -2,6 +2,8 @@
  * runbook's public API. The CLI is a thin layer over these functions.
  */
 export type * from './parse/model.js';
+export { parseRunbook } from './parse/index.js';
+export type { ParseOptions, ParseResult } from './parse/index.js';
 export { STEP_KINDS } from './parse/model.js';
 export { STEP_DEFINITIONS, isStepKind } from './steps/index.js';
 export { isReadOnlyKubectl, kubectlVerb } from './steps/kubectl-verbs.js';

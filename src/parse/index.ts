@@ -1,0 +1,52 @@
+/**
+ * The parser: runbook Markdown → Runbook model plus positioned diagnostics. Never throws on bad input.
+ */
+import { VFile } from 'vfile';
+import { RunbookBuilder } from './build.js';
+import { Reporter, type ParseRuleId } from './diagnostics.js';
+import type { Runbook } from './model.js';
+import { LineIndex } from './positions.js';
+
+export { PARSE_RULES, type ParseRuleId } from './diagnostics.js';
+export { FRONTMATTER_SCHEMA } from './frontmatter.js';
+export type * from './model.js';
+export { STEP_KINDS } from './model.js';
+
+/** Options of parseRunbook. */
+export interface ParseOptions {
+  /** The file path, recorded in the model and in every diagnostic. */
+  path?: string;
+}
+
+/** The parsed runbook and the file whose `messages` are the diagnostics (`fatal: true` for errors). */
+export interface ParseResult {
+  runbook: Runbook;
+  file: VFile;
+}
+
+/** Parses runbook Markdown. Problems become messages on `file`; an internal failure becomes one fatal message. */
+export function parseRunbook(source: string, options: ParseOptions = {}): ParseResult {
+  const text = typeof source === 'string' ? source : String(source ?? '');
+  const file = options.path === undefined ? new VFile({ value: text }) : new VFile({ path: options.path, value: text });
+  try {
+    const lines = new LineIndex(text);
+    return { runbook: new RunbookBuilder(text, lines, new Reporter(file, lines), options.path).build(), file };
+  } catch (error) {
+    // A parser bug must not take the caller down: it becomes a positioned error like any other.
+    const detail = error instanceof Error ? error.message : String(error);
+    const start = { line: 1, column: 1, offset: 0 };
+    file.message(`The parser failed on this file (${detail}); please report it with the file`, {
+      place: { start, end: start },
+      ruleId: 'internal-error' satisfies ParseRuleId,
+      source: 'runbook',
+    }).fatal = true;
+    const title = 'Untitled runbook';
+    const runbook: Runbook = {
+      meta: { title, alerts: [], owners: [], params: {}, extra: {} },
+      sections: { title, depth: 0, children: [] },
+      steps: [],
+    };
+    if (options.path !== undefined) runbook.path = options.path;
+    return { runbook, file };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Offsets ↔ line:column for one source text. Every diagnostic and every model position goes through here,
+ * so a body offset from a step kind's own checker lands on the right spot in the file.
+ */
+import type { Point, Position } from './model.js';
+
+/** Line starts of a text, for converting UTF-16 offsets to 1-based line:column points. */
+export class LineIndex {
+  /** Offset where each line starts; `starts[0] === 0`. */
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\n') this.starts.push(i + 1);
+    }
+  }
+
+  /** The point at `offset` (clamped into the text). */
+  point(offset: number): Point {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: clamped - this.starts[low]! + 1, offset: clamped };
+  }
+
+  /** The position from `start` to `end` offsets. */
+  position(start: number, end: number): Position {
+    return { start: this.point(start), end: this.point(Math.max(start, end)) };
+  }
+
+  /** Offset of the first character of 1-based `line`. */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
+  }
+
+  /** Offset just past the last character of 1-based `line`, before its `\n` or `\r\n`. */
+  lineContentEnd(line: number): number {
+    const next = line < this.starts.length ? this.starts[line]! : this.text.length + 1;
+    let end = next - 1;
+    if (end > this.text.length) end = this.text.length;
+    if (end > 0 && this.text[end - 1] === '\r' && this.text[end] === '\n') end--;
+    return Math.max(this.lineStart(line), end);
+  }
+
+  /** The text of 1-based `line` without its line ending. */
+  lineText(line: number): string {
+    return this.text.slice(this.lineStart(line), this.lineContentEnd(line));
+  }
+
+  /** Number of lines. */
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
