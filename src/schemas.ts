@@ -6,6 +6,7 @@ import { FRONTMATTER_SCHEMA } from './parse/frontmatter.js';
 import { STEP_KINDS } from './parse/model.js';
 import { attributesJsonSchema } from './steps/definition.js';
 import { STEP_DEFINITIONS, actionAttributes } from './steps/index.js';
+import { timelineEventJsonSchema } from './timeline/schema.js';
 
 /** One generated schema file. */
 export interface SchemaFile {
@@ -16,7 +17,7 @@ export interface SchemaFile {
 
 const id = (file: string) => `urn:runbook:schema:${file.replace(/\.schema\.json$/, '')}`;
 
-/** The schemas, in a fixed order: front matter, one per step kind, then the mitigate action fence. */
+/** The schemas, in a fixed order: front matter, one per step kind, the mitigate action fence, the timeline event. */
 export const SCHEMAS: readonly SchemaFile[] = [
   { file: 'frontmatter.schema.json', schema: FRONTMATTER_SCHEMA },
   ...STEP_KINDS.map((kind) => {
@@ -31,6 +32,7 @@ export const SCHEMAS: readonly SchemaFile[] = [
       actionAttributes,
     ),
   },
+  { file: 'timeline-event.schema.json', schema: timelineEventJsonSchema },
 ];
 
 /** The exact text a schema file holds: pretty-printed JSON with a trailing newline. */
