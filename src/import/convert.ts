@@ -1,0 +1,413 @@
+/**
+ * `importRunbook`: turns a prose runbook into a format-v1 runbook by splicing the original source at mdast
+ * position offsets. Only converted fences and the front matter change; every other byte is kept.
+ */
+import path from 'node:path';
+import type { Code, Heading, InlineCode, Nodes, Root } from 'mdast';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import { splitCommandLine } from '../steps/command-line.js';
+import { isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
+import { KNOWN_TOOLS, splitConsole } from './console.js';
+import type { ParamDeclaration } from './frontmatter.js';
+import { mergeFrontMatter, newFrontMatter, readFrontMatter } from './frontmatter.js';
+import { commandIdBase, IdAllocator, promqlIdBase } from './ids.js';
+import type { PlaceholderHit } from './placeholders.js';
+import { commandPlaceholders, escapeExistingPlaceholders, kubectlSlots, substitute } from './placeholders.js';
+import { looksLikePromql, promqlPlaceholders, promqlShape } from './promql.js';
+import type { Candidate, Conversion, FileReport, ImportedKind, ImportedParam, ImportedStep, ProseFence, ProseReason } from './report.js';
+
+/** Options of one import. */
+export interface ImportOptions {
+  /** The file's path, for the report and the title fallback. */
+  path?: string;
+}
+
+/** The converted runbook and what was done. */
+export interface ImportResult {
+  output: string;
+  report: FileReport;
+}
+
+// Own processor (not the parser's): TOML front matter must be recognised to be refused.
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml', 'toml']).use(remarkDirective).freeze();
+
+const STEP_LANGS = new Set(['promql', 'kubectl', 'sh', 'check', 'mitigate']);
+const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'shell-session', 'shellsession', 'kubectl']);
+const TEXT_LANGS = new Set(['', 'text', 'txt', 'plain', 'plaintext', 'console']);
+
+/** A block of a converted fence's replacement. */
+type Block =
+  | { type: 'text'; raw: string[]; line: number; reason: ProseReason }
+  | { type: 'step'; text: string; rendered: string; step: ImportedStep }
+  | { type: 'assignment'; raw: string[]; line: number; param: string };
+
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+  line: number;
+  lang: string;
+  steps: string[];
+  frontMatter?: boolean;
+}
+
+/** Collected params, keeping the best description seen. */
+class ParamRegistry {
+  private readonly params = new Map<string, { description: string; priority: number; default?: string; written: Set<string> }>();
+
+  note(name: string, written: string, description: string | undefined, priority: number, value?: string): void {
+    const entry = this.params.get(name) ?? { description: '', priority: 0, written: new Set<string>() };
+    if (written) entry.written.add(written);
+    if (description && priority > entry.priority) {
+      entry.description = description;
+      entry.priority = priority;
+    }
+    if (value !== undefined && entry.default === undefined) entry.default = value;
+    this.params.set(name, entry);
+  }
+
+  has(name: string): boolean {
+    return this.params.has(name);
+  }
+
+  list(declared: ReadonlySet<string>): ImportedParam[] {
+    return [...this.params].map(([name, p]) => ({
+      name,
+      description: p.description || `Value of \`${name}\``,
+      ...(p.default !== undefined ? { default: p.default } : {}),
+      written: [...p.written],
+      added: !declared.has(name),
+    }));
+  }
+}
+
+/** Longest run of backticks in `text`, so a fence around it can be longer. */
+function fenceMarker(body: string): string {
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** A fenced block. */
+function renderFence(lang: string, meta: string, body: string): string {
+  const marker = fenceMarker(body);
+  return `${marker}${lang}${meta ? ` ${meta}` : ''}\n${body}\n${marker}`;
+}
+
+function headingText(node: Nodes): string {
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  if ('children' in node) return (node.children as Nodes[]).map(headingText).join('');
+  return '';
+}
+
+/** Title from the file name: `_index.md` is named after its folder. */
+function titleFromPath(file: string | undefined): string {
+  if (!file) return 'Untitled runbook';
+  const base = path.basename(file).replace(/\.(md|markdown)$/i, '');
+  return base === '_index' || base === 'index' ? path.basename(path.dirname(path.resolve(file))) : base;
+}
+
+// `NODE_NAME=<instance label from alert>` is not valid shell, but it is what runbooks write.
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=('[^']*'|"[^"$`]*"|<[^<>]*>|[^\s'"$`;|&<>]*)$/;
+const SESSION_PROGRAMS = new Set(['chroot', 'ssh']);
+
+/** A command that opens an interactive shell somewhere else: what follows it in the fence runs there. */
+function opensSession(argv: readonly string[]): boolean {
+  const program = argv[0] ?? '';
+  if (SESSION_PROGRAMS.has(program)) return argv.length <= 3;
+  if (program !== 'kubectl' && program !== 'oc') return false;
+  const { verb } = kubectlVerb(['kubectl', ...argv.slice(1)]);
+  return (verb === 'debug' || verb === 'rsh' || verb === 'attach' || verb === 'exec') && !argv.includes('--');
+}
+
+/** Converts one runbook source. Pure: no I/O. */
+export function importRunbook(source: string, options: ImportOptions = {}): ImportResult {
+  const tree = processor.parse(source) as Root;
+  const report: FileReport = {
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    changed: false,
+    title: '',
+    titleSource: 'file-name',
+    frontMatter: { action: 'unchanged', input: { start: 0, end: 0 }, output: { start: 0, end: 0 } },
+    steps: [],
+    params: [],
+    prose: [],
+    candidates: [],
+    conversions: [],
+    alreadyTyped: 0,
+    problems: [],
+  };
+
+  const first = tree.children[0];
+  // remark-frontmatter's `toml` node is not in mdast's content map.
+  if ((first?.type as string | undefined) === 'toml') {
+    report.problems.push('TOML front matter (`+++`) is not supported; convert it to YAML (`---`) first');
+    return { output: source, report };
+  }
+  const frontNode = first?.type === 'yaml' ? first : undefined;
+  const existing = readFrontMatter(frontNode?.value);
+  if (existing.problem) {
+    report.problems.push(existing.problem);
+    return { output: source, report };
+  }
+
+  // Ids already in the file (typed fences, directives) are reserved so new ones never collide.
+  const reserved: string[] = [];
+  visit(tree, (node) => {
+    if (node.type === 'code' && node.meta) for (const m of node.meta.matchAll(/#([A-Za-z][\w-]*)/g)) reserved.push(m[1]!);
+    if ((node.type === 'containerDirective' || node.type === 'leafDirective') && node.attributes?.id) reserved.push(node.attributes.id);
+  });
+  const ids = new IdAllocator(reserved);
+  const params = new ParamRegistry();
+  const splices: Splice[] = [];
+
+  const prose = (line: number, lang: string, reason: ProseReason): void => {
+    report.prose.push({ line, lang, reason });
+  };
+
+  const noteHits = (hits: readonly PlaceholderHit[]): void => {
+    for (const hit of hits) params.note(hit.name, hit.raw, hit.description, hit.priority);
+  };
+
+  const convertPromql = (node: Code, lang: string): void => {
+    const escaped = escapeExistingPlaceholders(node.value);
+    const hits = promqlPlaceholders(escaped);
+    noteHits(hits);
+    const body = substitute(escaped, hits);
+    const id = ids.next(promqlIdBase(promqlShape(node.value).metrics));
+    const step: ImportedStep = { id, kind: 'promql', line: node.position!.start.line + 1 };
+    report.steps.push(step);
+    splices.push({
+      start: node.position!.start.offset!,
+      end: node.position!.end.offset!,
+      text: renderFence('promql', `{#${id}}`, body),
+      line: node.position!.start.line,
+      lang,
+      steps: [id],
+    });
+  };
+
+  /** Converts a shell fence; returns false when it holds no command worth a step (left as is). */
+  const convertShell = (node: Code, lang: string): boolean => {
+    const fenceLine = node.position!.start.line + 1;
+    const blocks: Block[] = [];
+    const assigned = new Map<string, { value: string; raw: string }>();
+    const used = new Set<string>();
+    let session: string | undefined;
+    const pending: Array<{ hits: PlaceholderHit[]; descriptions: Map<string, string> }> = [];
+
+    for (const piece of splitConsole(node.value)) {
+      const line = fenceLine + piece.line;
+      if (piece.type === 'other') {
+        blocks.push({ type: 'text', raw: piece.raw, line, reason: 'output' });
+        continue;
+      }
+      if (session !== undefined) {
+        blocks.push({ type: 'text', raw: piece.raw, line, reason: 'interactive-session' });
+        continue;
+      }
+      const assignment = ASSIGNMENT.exec(piece.text);
+      if (assignment) {
+        const name = assignment[1]!.toLowerCase();
+        const value = assignment[2]!.replace(/^(['"])(.*)\1$/, '$2');
+        assigned.set(name, { value, raw: assignment[1]! });
+        blocks.push({ type: 'assignment', raw: piece.raw, line, param: name });
+        continue;
+      }
+      if (/^(?:exit|logout)\s*$/.test(piece.text)) {
+        blocks.push({ type: 'text', raw: piece.raw, line, reason: 'no-command' });
+        continue;
+      }
+
+      const escaped = escapeExistingPlaceholders(piece.text);
+      const hits = commandPlaceholders(escaped);
+      const substituted = substitute(escaped, hits);
+      const slots = kubectlSlots(substituted);
+      const text = substitute(substituted, slots.hits);
+      pending.push({ hits: [...hits, ...slots.hits], descriptions: slots.descriptions });
+      for (const hit of [...hits, ...slots.hits]) used.add(hit.name);
+
+      const { words, problems } = splitCommandLine(text);
+      const firstProblem = problems[0]?.start ?? Infinity;
+      const argv = words.filter((w) => w.start < firstProblem).map((w) => w.value);
+      const program = argv[0] ?? '';
+      const kubeLike = program === 'kubectl' || program === 'oc';
+      const readOnly = kubeLike && isReadOnlyKubectl(['kubectl', ...argv.slice(1)]);
+      const pureKubectl = program === 'kubectl' && problems.length === 0;
+      const runner: 'kubectl' | 'sh' = pureKubectl ? 'kubectl' : 'sh';
+      const kind: ImportedKind = kubeLike && !readOnly ? 'mitigate' : runner;
+      const id = ids.next(commandIdBase(text));
+      const step: ImportedStep = { id, kind, line, ...(kind === 'mitigate' ? { action: runner } : {}) };
+      const rendered =
+        kind === 'mitigate' ? `:::mitigate{#${id}}\n${renderFence(runner, '', text)}\n:::` : renderFence(runner, `{#${id}}`, text);
+      blocks.push({ type: 'step', text, rendered, step });
+      if (opensSession(words.map((w) => w.value))) session = program;
+    }
+
+    if (!blocks.some((b) => b.type === 'step')) return false;
+
+    // Commit: params from placeholders, assignments that a step used (others go back to the text).
+    for (const { hits, descriptions } of pending) {
+      for (const hit of hits) {
+        const assignment = assigned.get(hit.name);
+        const described = assignment && /^<(.+)>$/.exec(assignment.value)?.[1];
+        if (assignment && !described) params.note(hit.name, hit.raw, undefined, 0, assignment.value);
+        if (described) params.note(hit.name, hit.raw, described.charAt(0).toUpperCase() + described.slice(1), 3);
+        params.note(hit.name, hit.raw, hit.description, hit.priority);
+      }
+      for (const [name, description] of descriptions) if (params.has(name)) params.note(name, '', description, 2);
+    }
+    const out: string[] = [];
+    let text: { raw: string[]; line: number; reason: ProseReason } | undefined;
+    const flush = (): void => {
+      if (!text) return;
+      const lines = [...text.raw];
+      while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
+      while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+      if (lines.length > 0) {
+        out.push(renderFence('text', '', lines.join('\n')));
+        prose(text.line, lang, text.reason);
+      }
+      text = undefined;
+    };
+    for (const block of blocks) {
+      if (block.type === 'assignment' && used.has(block.param)) continue;
+      if (block.type === 'step') {
+        flush();
+        out.push(block.rendered);
+        report.steps.push(block.step);
+        continue;
+      }
+      const reason = block.type === 'text' ? block.reason : 'output';
+      if (text) {
+        text.raw.push(...block.raw);
+        if (text.reason === 'output' && reason !== 'output') text.reason = reason;
+      } else text = { raw: [...block.raw], line: block.line, reason };
+    }
+    flush();
+    splices.push({
+      start: node.position!.start.offset!,
+      end: node.position!.end.offset!,
+      text: out.join('\n\n'),
+      line: node.position!.start.line,
+      lang,
+      steps: blocks.flatMap((b) => (b.type === 'step' ? [b.step.id] : [])),
+    });
+    return true;
+  };
+
+  visit(tree, 'code', (node: Code, _index, parent) => {
+    const lang = (node.lang ?? '').toLowerCase();
+    const line = node.position!.start.line;
+    const meta = (node.meta ?? '').trim();
+    if (lang === 'check' || lang === 'mitigate' || (STEP_LANGS.has(lang) && meta.startsWith('{')) || parent?.type === 'containerDirective') {
+      report.alreadyTyped++;
+      return;
+    }
+    const slice = source.slice(node.position!.start.offset!, node.position!.end.offset!);
+    const lines = slice.split('\n');
+    const closing = /^ {0,3}(`{3,}|~{3,})\s*$/;
+    if (node.position!.start.column !== 1 || parent?.type !== 'root') {
+      prose(line, lang, 'nested');
+      return;
+    }
+    if (lines.length < 2 || !closing.test(lines.at(-1)!)) {
+      prose(line, lang, 'unclosed');
+      return;
+    }
+    if (lang === 'promql') {
+      if (promqlShape(node.value).parses) convertPromql(node, lang);
+      else prose(line, lang, 'promql-syntax');
+      return;
+    }
+    if (TEXT_LANGS.has(lang) && looksLikePromql(node.value)) {
+      convertPromql(node, lang);
+      return;
+    }
+    if (SHELL_LANGS.has(lang) || lang === '') {
+      if (convertShell(node, lang)) return;
+      prose(line, lang, lang === '' ? 'not-promql' : 'no-command');
+      return;
+    }
+    prose(line, lang, TEXT_LANGS.has(lang) ? 'not-promql' : 'language');
+  });
+
+  // Inline code that reads like a command is a candidate only: prose stays prose.
+  visit(tree, 'inlineCode', (node: InlineCode) => {
+    const text = node.value.replace(/^\$\s+/, '').trim();
+    const words = text.split(/\s+/);
+    if (words.length < 2 || !KNOWN_TOOLS.has(words[0]!)) return;
+    const argv = splitCommandLine(text);
+    const program = words[0]!;
+    const kubeLike = program === 'kubectl' || program === 'oc';
+    const readOnly = kubeLike && isReadOnlyKubectl(['kubectl', ...argv.words.slice(1).map((w) => w.value)]);
+    const kind: ImportedKind = kubeLike && !readOnly ? 'mitigate' : program === 'kubectl' && argv.problems.length === 0 ? 'kubectl' : 'sh';
+    const candidate: Candidate = { line: node.position!.start.line, column: node.position!.start.column, text: node.value, kind };
+    report.candidates.push(candidate);
+  });
+
+  // Title: front matter, else the first H1, else the file name.
+  let firstH1: Heading | undefined;
+  visit(tree, 'heading', (node: Heading) => {
+    if (!firstH1 && node.depth === 1) firstH1 = node;
+  });
+  if (existing.title !== undefined) {
+    report.title = existing.title;
+    report.titleSource = 'front-matter';
+  } else if (firstH1 && headingText(firstH1).trim() !== '') {
+    report.title = headingText(firstH1).trim();
+    report.titleSource = 'heading';
+  } else {
+    report.title = titleFromPath(options.path);
+  }
+
+  report.params = params.list(existing.params);
+  const declarations: ParamDeclaration[] = report.params
+    .filter((p) => p.added)
+    .map((p) => ({ name: p.name, description: p.description, ...(p.default !== undefined ? { default: p.default } : {}) }));
+
+  // Front matter splice first (it sits before everything else).
+  if (frontNode) {
+    const start = frontNode.position!.start.offset!;
+    const end = frontNode.position!.end.offset!;
+    report.frontMatter.input = { start, end };
+    const merged = mergeFrontMatter(frontNode.value, report.title, declarations);
+    if (merged !== undefined) {
+      splices.unshift({ start, end, text: `---\n${merged}---`, line: 1, lang: 'yaml', steps: [], frontMatter: true });
+      report.frontMatter.action = 'merged';
+    }
+  } else {
+    splices.unshift({ start: 0, end: 0, text: `---\n${newFrontMatter(report.title, declarations)}---\n\n`, line: 1, lang: 'yaml', steps: [], frontMatter: true });
+    report.frontMatter.action = 'added';
+  }
+
+  splices.sort((a, b) => a.start - b.start);
+  let output = '';
+  let last = 0;
+  for (const splice of splices) {
+    output += source.slice(last, splice.start);
+    const outStart = output.length;
+    output += splice.text;
+    last = splice.end;
+    const range = { input: { start: splice.start, end: splice.end }, output: { start: outStart, end: output.length } };
+    if (splice.frontMatter) {
+      report.frontMatter.output = range.output;
+      report.frontMatter.input = range.input;
+      continue;
+    }
+    const conversion: Conversion = { line: splice.line, lang: splice.lang, ...range, steps: splice.steps };
+    report.conversions.push(conversion);
+  }
+  output += source.slice(last);
+  if (report.frontMatter.action === 'unchanged') {
+    // Nothing precedes front matter, so unchanged front matter sits at the same offsets.
+    report.frontMatter.output = { ...report.frontMatter.input };
+  }
+  report.changed = output !== source;
+  report.steps.sort((a, b) => a.line - b.line);
+  report.prose.sort((a, b) => a.line - b.line);
+  return { output, report };
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { splitConsole } from '../../src/import/console.js';
+import { commandIdBase, IdAllocator, promqlIdBase } from '../../src/import/ids.js';
+import { commandPlaceholders, kubectlSlots, paramNameFor } from '../../src/import/placeholders.js';
+import { looksLikePromql, promqlPlaceholders, promqlShape } from '../../src/import/promql.js';
+
+describe('looksLikePromql', () => {
+  it.each([
+    ['rate(http_requests_total{job="api"}[5m])', true],
+    ['job:rate5m', true],
+    ['node_filesystem_free_bytes', true],
+    ['sum by (ns) (x{a="<value of a>"})', true],
+    ['true', false],
+    ['NAME', false],
+    ['vector(1)', false],
+    ['expr: rate(x[5m]) > 0', false],
+    ['kubectl get pods', false],
+    ['- alertname = KubeNodeNotReady\n...', false],
+    ['', false],
+  ])('%j → %s', (text, expected) => {
+    expect(looksLikePromql(text)).toBe(expected);
+  });
+});
+
+describe('promqlPlaceholders', () => {
+  it('finds placeholders only inside label-matcher strings, named after the variable or the label', () => {
+    const text = 'x{namespace="$NAMESPACE", instance="<value of instance label>", pod=~"${POD}.*"} / $NOT';
+    const hits = promqlPlaceholders(text);
+    expect(hits.map((h) => [h.raw, h.name, text.slice(h.start, h.end)])).toEqual([
+      ['$NAMESPACE', 'namespace', '$NAMESPACE'],
+      ['<value of instance label>', 'instance', '<value of instance label>'],
+      ['${POD}', 'pod', '${POD}'],
+    ]);
+  });
+
+  it('reports recording-rule names as metrics', () => {
+    expect(promqlShape('sum(job:rate5m) / ignoring(x) instance:cpu:ratio').metrics).toEqual(['job:rate5m', 'instance:cpu:ratio']);
+  });
+});
+
+describe('paramNameFor', () => {
+  it.each([
+    ['$NAMESPACE', undefined, 'namespace'],
+    ['${POD_NAME}', undefined, 'pod_name'],
+    ['<namespace>', undefined, 'namespace'],
+    ['<my-pvc>', undefined, 'pvc'],
+    ['<name_of_pod>', undefined, 'pod'],
+    ['<value of instance label from alert>', undefined, 'instance'],
+    ['<value of something>', 'mountpoint', 'mountpoint'],
+    ['$HOME', undefined, undefined],
+  ])('%s (label %s) → %s', (raw, label, expected) => {
+    expect(paramNameFor(raw, label)).toBe(expected);
+  });
+});
+
+describe('commandPlaceholders', () => {
+  it('skips $VARS inside single quotes (awk, go templates) but not inside double quotes', () => {
+    const text = `kubectl get po -n $NS "node/$NODE" | awk '{ print $2 $X }'`;
+    expect(commandPlaceholders(text).map((h) => h.raw)).toEqual(['$NS', '$NODE']);
+  });
+});
+
+describe('kubectlSlots', () => {
+  it.each([
+    ['kubectl get pod POD -n NAMESPACE', ['pod: Name of the pod', 'namespace: Namespace of the pod']],
+    ['kubectl logs POD -c CONTAINER', ['pod: Name of the pod', 'container: Container in the pod']],
+    ['kubectl get pods -l app=APP,tier!=TIER', ['app: Value of the `app` label', 'tier: Value of the `tier` label']],
+    ['kubectl describe node/NODE', ['node: Name of the node']],
+    ['kubectl get pods -o json', []],
+    ['oc -n NS get svc SERVICE', ['ns: Namespace of the service', 'service: Name of the service']],
+    // Not a slot: a word in a flag value kubectl has no slot for.
+    ['kubectl get pods --sort-by CREATED', []],
+  ])('%s', (text, expected) => {
+    expect(kubectlSlots(text).hits.map((h) => `${h.name}: ${h.description}`).sort()).toEqual([...expected].sort());
+  });
+});
+
+describe('splitConsole', () => {
+  it('with prompts: prompted lines are commands, the rest output; `# cmd` is a root prompt only for a known program', () => {
+    const pieces = splitConsole('$ kubectl get pods\nNAME READY\n# TODO: more\n# kubectl get svc\n');
+    expect(pieces.map((p) => (p.type === 'command' ? `cmd ${p.text}` : `other ${p.raw.join('|')}`))).toEqual([
+      'cmd kubectl get pods',
+      'other NAME READY|# TODO: more',
+      'cmd kubectl get svc',
+      'other ',
+    ]);
+  });
+
+  it('without prompts: known programs and assignments are commands; continuations and heredocs stay with them', () => {
+    const pieces = splitConsole("NS=prod\nkubectl get pods \\\n  -n $NS\n\nNAME READY\ncat <<EOF\nline\nEOF");
+    expect(pieces.filter((p) => p.type === 'command').map((p) => p.type === 'command' && p.text)).toEqual([
+      'NS=prod',
+      'kubectl get pods \\\n  -n $NS',
+      'cat <<EOF\nline\nEOF',
+    ]);
+  });
+});
+
+describe('ids', () => {
+  it.each([
+    ['kubectl get pods', 'get-pods'],
+    ['kubectl -n {{namespace}} describe pod {{pod}}', 'describe-pod'],
+    ['kubectl rollout restart deployment/gateway -n x', 'rollout-restart-deployment-gateway'],
+    ['oc -n {{namespace}} logs -l app=x', 'oc-logs'],
+    ['etcdctl endpoint status -w table', 'etcdctl-endpoint-status'],
+    ['kubectl get events | grep x', 'get-events'],
+    ['journalctl -b -f -u kubelet.service', 'journalctl'],
+  ])('%s → %s', (command, expected) => {
+    expect(commandIdBase(command)).toBe(expected);
+  });
+
+  it('PromQL ids come from the first metric; duplicates are numbered and reserved ids skipped', () => {
+    const ids = new IdAllocator(['up']);
+    expect(ids.next(promqlIdBase(['up']))).toBe('up-2');
+    expect(ids.next(promqlIdBase(['job:rate5m']))).toBe('job-rate5m');
+    expect(ids.next(promqlIdBase(['job:rate5m']))).toBe('job-rate5m-2');
+    expect(ids.next('2xx')).toBe('step-2xx');
+  });
+});
