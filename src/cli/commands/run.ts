@@ -1,0 +1,188 @@
+/**
+ * `runbook run <file>`: checks the options and parameters, plans every step (refusing unsafe values before
+ * anything runs), opens the timeline and hands the runbook to the executor, rendering its events as JSON
+ * lines (`--json`) or a plain one-line-per-event log.
+ *
+ * Exit codes: 0 every step ok and every check passed (a declined or skipped gate alone is not a failure);
+ * 1 a check failed, a step errored, a mitigation did not verify, or an operator aborted the run at a gate;
+ * 2 usage error or invalid runbook; 130 interrupted (Ctrl-C).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import path from 'node:path';
+import { EXIT, UsageError } from '../../errors.js';
+import {
+  approvalGate,
+  exitCodeForRun,
+  parseAt,
+  parseParamArguments,
+  preflight,
+  resolveParams,
+  runRunbook,
+  validateApprovals,
+  type ExecDeps,
+  type Gate,
+  type TimelineSink,
+} from '../../exec/index.js';
+import { loadConfig } from '../../config/index.js';
+import { parseRunbook } from '../../parse/index.js';
+import type { Runbook } from '../../parse/model.js';
+import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
+import { newRunId, openTimeline } from '../../timeline/store.js';
+import type { CliIO } from '../io.js';
+import { formatEvent, renderPlan } from '../render/plain.js';
+
+/** Options of `runbook run`, as commander hands them over (names are a contract: see main.ts). */
+export interface RunCliOptions {
+  param?: string[];
+  prometheus?: string;
+  context?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  at?: string;
+  dryRun?: boolean;
+  readOnly?: boolean;
+  approve?: string[];
+  yes?: boolean;
+  timeline?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** What tests (and the TUI) may inject besides the CLI IO. */
+export interface RunCommandDeps {
+  /** Executor I/O (spawn, prometheus, clock, user, host…); defaults are the real ones. */
+  exec?: Partial<ExecDeps>;
+  /** Interrupt signal; without it, the first SIGINT of this process aborts the run. */
+  signal?: AbortSignal;
+  /** A gate for a person (the TUI); consulted for gates `--approve` does not cover. */
+  interactiveGate?: Gate;
+  /** Also called with every event (the TUI listens here). */
+  onEvent?: (event: TimelineEvent) => void;
+  /** Wall clock for the default timeline name and `--at -2h` (defaults to exec.clock or now). */
+  now?: () => Date;
+}
+
+/** Runs `runbook run`; returns the exit code. Throws UsageError/InvalidInputError for main.ts to report. */
+export async function runCommand(file: string, rawOptions: Record<string, unknown> | RunCliOptions, io: CliIO, deps: RunCommandDeps = {}): Promise<number> {
+  const options = rawOptions as RunCliOptions;
+  const now = deps.now ?? deps.exec?.clock ?? (() => new Date());
+  const absolute = path.resolve(io.cwd, file);
+  let source: Buffer;
+  try {
+    source = await readFile(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`Cannot read runbook \`${file}\`: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+  const { runbook, file: vfile } = parseRunbook(source.toString('utf8'), { path: file });
+  const errors = vfile.messages.filter((m) => m.fatal);
+  if (errors.length > 0) {
+    for (const message of errors) {
+      const place = message.place;
+      const start = place && 'start' in place ? place.start : place;
+      io.stderr.write(`${file}:${start?.line ?? 1}:${start?.column ?? 1}: ${message.reason}${message.ruleId ? ` [${message.ruleId}]` : ''}\n`);
+    }
+    io.stderr.write(`runbook: ${file} is not a valid runbook (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was run\n`);
+    return EXIT.usage;
+  }
+
+  const params = resolveParams(runbook.meta.params, parseParamArguments(options.param ?? []));
+  const at = options.at !== undefined ? parseAt(options.at, now()) : null;
+  const mode: RunMode = options.dryRun ? 'dry-run' : options.readOnly ? 'read-only' : 'live';
+  const approve = options.approve ?? [];
+  const { config } = await loadConfig(io.cwd);
+  const targets = resolveTargets(runbook, options, io, config.prometheus);
+
+  const plan = preflight(runbook, { params, targets, at });
+  validateApprovals(plan, approve);
+
+  const timelinePath = path.resolve(io.cwd, options.timeline ?? defaultTimelinePath(file, now()));
+  const store = await openTimeline(timelinePath, { run: newRunId(), ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
+  const sink: TimelineSink = store;
+
+  const write = (text: string): void => {
+    io.stdout.write(text);
+  };
+  const ascii = !/UTF-?8/i.test(`${io.env.LC_ALL ?? ''}${io.env.LC_CTYPE ?? ''}${io.env.LANG ?? ''}`) && io.env.RUNBOOK_UNICODE !== '1';
+  const onEvent = (event: TimelineEvent): void => {
+    if (options.json) write(`${JSON.stringify(event)}\n`);
+    // A dry run prints its plan instead of a log.
+    else if (mode !== 'dry-run') write(`${formatEvent(event, { ascii })}\n`);
+    deps.onEvent?.(event);
+  };
+
+  let controller: AbortController | undefined;
+  let onSigint: (() => void) | undefined;
+  let signal = deps.signal;
+  if (!signal) {
+    controller = new AbortController();
+    signal = controller.signal;
+    // Only the first Ctrl-C is ours; a second one gets Node's default (exit) because the listener is gone.
+    onSigint = () => controller!.abort();
+    process.once('SIGINT', onSigint);
+  }
+
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep "unknown".
+  }
+  const gate = approvalGate({ approve, ...(deps.interactiveGate ? { interactive: deps.interactiveGate } : {}) });
+  try {
+    const result = await runRunbook(runbook, {
+      runbookPath: file,
+      sha256: createHash('sha256').update(source).digest('hex'),
+      params,
+      mode,
+      at,
+      targets,
+      approve,
+      gate,
+      sink,
+      signal,
+      onEvent,
+      deps: {
+        user,
+        host: hostname(),
+        env: io.env,
+        cwd: io.cwd,
+        redact: (config.redact ?? []).map((pattern) => new RegExp(pattern, 'g')),
+        ...deps.exec,
+      },
+    });
+    if (mode === 'dry-run' && !options.json) {
+      write(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath }));
+    } else if (!options.json) {
+      io.stderr.write(`timeline: ${timelinePath}\n`);
+    }
+    return exitCodeForRun(result.status);
+  } finally {
+    if (onSigint) process.removeListener('SIGINT', onSigint);
+    await store.close();
+  }
+}
+
+/** `.runbook/runs/20251026T102000Z-payment-gateway-timeout.jsonl` */
+export function defaultTimelinePath(file: string, now: Date): string {
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const name = path.basename(file).replace(/\.(md|markdown)$/i, '');
+  return path.join('.runbook', 'runs', `${stamp}-${name}.jsonl`);
+}
+
+function resolveTargets(runbook: Runbook, options: RunCliOptions, io: CliIO, configPrometheus: string | undefined): Targets {
+  const prometheus = options.prometheus ?? runbook.meta.prometheus ?? (io.env.RUNBOOK_PROMETHEUS_URL || undefined) ?? configPrometheus;
+  if (prometheus !== undefined && !/^https?:\/\//.test(prometheus)) {
+    throw new UsageError(`Prometheus URL \`${prometheus}\` must start with \`http://\` or \`https://\``);
+  }
+  const context = options.context ?? runbook.meta.context;
+  const namespace = options.namespace ?? runbook.meta.namespace;
+  const targets: Targets = {};
+  if (prometheus !== undefined) targets.prometheus = prometheus;
+  if (context !== undefined) targets.context = context;
+  if (namespace !== undefined) targets.namespace = namespace;
+  if (options.kubeconfig !== undefined) targets.kubeconfig = path.resolve(io.cwd, options.kubeconfig);
+  return targets;
+}

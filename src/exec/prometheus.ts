@@ -1,0 +1,182 @@
+/**
+ * PromQL runner: instant and range queries through `prometheus-query`, results turned into the recorded
+ * shape of the timeline (label sets and string values, as Prometheus sends them).
+ */
+import { PrometheusDriver, type PrometheusConnectionOptions, type QueryResult } from 'prometheus-query';
+import type { RecordedQueryResult, RecordedSeries } from '../timeline/events.js';
+
+/** The part of `PrometheusDriver` the executor uses. */
+export interface PrometheusQueryClient {
+  instantQuery(query: string, time?: Date | number, timeout?: string): Promise<QueryResult>;
+  rangeQuery(query: string, start: Date | number, end: Date | number, step: string | number, timeout?: string): Promise<QueryResult>;
+}
+
+/** Makes a client; injected so fault tests can shape the transport. The default is `new PrometheusDriver(options)`. */
+export type PrometheusClientFactory = (options: PrometheusConnectionOptions) => PrometheusQueryClient;
+
+/** The default factory: the real `prometheus-query` driver. */
+export const createPrometheusDriver: PrometheusClientFactory = (options) => new PrometheusDriver(options);
+
+/** A query that failed; `message` is Prometheus's own words when it gave any. */
+export class PrometheusQueryError extends Error {
+  override name = 'PrometheusQueryError';
+  constructor(
+    message: string,
+    readonly kind: 'bad_data' | 'http' | 'timeout' | 'network' | 'aborted' | 'unexpected',
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** One query to run. */
+export interface QueryRequest {
+  url: string;
+  query: string;
+  /** Instant query at `time`, or a range query when `range` is set. */
+  time: Date;
+  range?: { start: Date; end: Date; stepSeconds: number };
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Runs one query; throws PrometheusQueryError. */
+export async function runQuery(factory: PrometheusClientFactory, request: QueryRequest): Promise<RecordedQueryResult> {
+  if (request.signal?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
+  const signal = request.signal;
+  const client = factory({
+    endpoint: request.url,
+    timeout: request.timeoutMs,
+    // The driver has no signal option; an interceptor hands ours to axios so Ctrl-C cancels the request.
+    ...(signal
+      ? {
+          requestInterceptor: {
+            onFulfilled: (config) => {
+              config.signal = signal;
+              return config;
+            },
+          },
+        }
+      : {}),
+  });
+  const timeout = `${Math.max(1, Math.ceil(request.timeoutMs / 1000))}s`;
+  let result: QueryResult;
+  try {
+    result = request.range
+      ? await client.rangeQuery(request.query, request.range.start, request.range.end, request.range.stepSeconds, timeout)
+      : await client.instantQuery(request.query, request.time, timeout);
+  } catch (error) {
+    if (signal?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
+    throw toQueryError(error, request);
+  }
+  return recordResult(result);
+}
+
+function toQueryError(error: unknown, request: QueryRequest): PrometheusQueryError {
+  const e = error as { errorType?: string; error?: string; httpStatus?: number; code?: string; prometheus?: { errorType?: string } };
+  if (e && typeof e === 'object' && typeof e.errorType === 'string') {
+    const detail = e.error ?? 'unknown error';
+    switch (e.errorType) {
+      case 'http_error': {
+        const promType = e.prometheus?.errorType;
+        return new PrometheusQueryError(
+          `Prometheus answered ${e.httpStatus ?? '?'}${promType ? ` (${promType})` : ''}: ${detail}`,
+          promType === 'bad_data' ? 'bad_data' : 'http',
+          e.httpStatus,
+        );
+      }
+      case 'timeout_error':
+        return new PrometheusQueryError(`Prometheus at ${request.url} did not answer within ${request.timeoutMs / 1000}s (${detail})`, 'timeout');
+      case 'network_error':
+      case 'ssl_error':
+        return new PrometheusQueryError(`Cannot reach Prometheus at ${request.url}: ${detail}${e.code ? ` (${e.code})` : ''}`, 'network');
+      default:
+        return new PrometheusQueryError(`Unexpected answer from Prometheus at ${request.url}: ${detail}`, 'unexpected');
+    }
+  }
+  return new PrometheusQueryError(`Query to ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`, 'unexpected');
+}
+
+/** Prometheus's spelling of a sample value (the driver parsed it to a float). */
+export function formatSample(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+interface DriverSample {
+  time: Date;
+  value: number;
+}
+
+function labelsOf(metric: { name?: string; labels?: object } | null | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (metric?.name) labels.__name__ = metric.name;
+  for (const [k, v] of Object.entries(metric?.labels ?? {})) labels[k] = String(v);
+  return labels;
+}
+
+const seconds = (sample: DriverSample): number => sample.time.getTime() / 1000;
+
+/** Converts the driver's result into the recorded shape. */
+export function recordResult(result: QueryResult): RecordedQueryResult {
+  const series: RecordedSeries[] = [];
+  switch (result.resultType) {
+    case 'vector':
+      for (const item of result.result as Array<{ metric: { name?: string; labels?: object } | null; value: DriverSample }>) {
+        series.push({ labels: labelsOf(item.metric), value: [seconds(item.value), formatSample(item.value.value)] });
+      }
+      break;
+    case 'matrix':
+      for (const item of result.result as Array<{ metric: { name?: string; labels?: object } | null; values: DriverSample[] }>) {
+        series.push({ labels: labelsOf(item.metric), values: item.values.map((s) => [seconds(s), formatSample(s.value)]) });
+      }
+      break;
+    case 'scalar':
+    case 'string': {
+      // Raw `[unixSeconds, "value"]`: the driver passes these through untouched.
+      const raw = result.result as unknown as [number, string];
+      series.push({ labels: {}, value: [Number(raw[0]), String(raw[1])] });
+      break;
+    }
+  }
+  return { resultType: result.resultType as RecordedQueryResult['resultType'], series, seriesTotal: series.length };
+}
+
+/** Numeric value of a recorded sample string. */
+export function sampleNumber(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
+}
+
+/** The samples of a series: one for an instant result, all for a range result. */
+export function samplesOf(series: RecordedSeries): number[] {
+  if (series.value) return [sampleNumber(series.value[1])];
+  return (series.values ?? []).map(([, v]) => sampleNumber(v));
+}
+
+/** The value that ranks a series: its instant value, or its last sample for a range. */
+export function headlineValue(series: RecordedSeries): number | undefined {
+  if (series.value) return sampleNumber(series.value[1]);
+  const last = series.values?.[series.values.length - 1];
+  return last ? sampleNumber(last[1]) : undefined;
+}
+
+/** One line for people: `3 series, max 0.41`, `no series`, `scalar 2`. */
+export function summarizeResult(result: RecordedQueryResult): string {
+  if (result.resultType === 'scalar' || result.resultType === 'string') return `${result.resultType} ${result.series[0]?.value?.[1] ?? ''}`;
+  const n = result.seriesTotal;
+  if (n === 0) return 'no series';
+  const values = result.series.map(headlineValue).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+  const max = values.length ? Math.max(...values) : undefined;
+  return `${n} series${max !== undefined ? `, max ${formatNumber(max)}` : ''}`;
+}
+
+/** A number for a summary line: at most 4 significant digits. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return formatSample(value);
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
