@@ -107,6 +107,7 @@ const defs = {
 /** JSON Schema (draft 2020-12) of one line of a timeline: `oneOf` per event `type`. */
 export const timelineEventJsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'urn:runbook:schema:timeline-event',
   title: 'runbook timeline event',
   description: 'One line of a runbook timeline (JSON Lines, append-only). See docs/timeline.md.',
   oneOf: [

@@ -1,0 +1,58 @@
+/**
+ * `runbook export <timeline> --format postmortem|notebook|json [--out FILE] [--prometheus URL] [--anonymize]`.
+ * Reads the timeline (never writes it), exports it, and writes the document (and its charts) or prints it.
+ */
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { EXIT } from '../../errors.js';
+import { EXPORT_FORMATS, exportTimeline, type ExportFormat } from '../../export/index.js';
+import { readTimeline } from '../../timeline/reader.js';
+import type { CliIO } from '../io.js';
+
+/** Runs `runbook export`; returns the exit code (2: bad usage or not a timeline). */
+export async function exportCommand(timeline: string, options: Record<string, unknown>, io: CliIO): Promise<number> {
+  const format = String(options.format ?? 'postmortem');
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    io.stderr.write(`runbook export: unknown format \`${format}\`; expected one of ${EXPORT_FORMATS.map((f) => `\`${f}\``).join(', ')}\n`);
+    return EXIT.usage;
+  }
+  const path = resolve(io.cwd, timeline);
+  try {
+    await access(path);
+  } catch {
+    io.stderr.write(`runbook export: no timeline at ${timeline}\n`);
+    return EXIT.usage;
+  }
+  const read = await readTimeline(path);
+  if (!read.events.length) {
+    io.stderr.write(`runbook export: ${timeline} holds no timeline events${read.invalid.length ? ` (${read.invalid.length} line(s) are not events)` : ''}\n`);
+    return EXIT.usage;
+  }
+  const outPath = typeof options.out === 'string' ? resolve(io.cwd, options.out) : undefined;
+  const result = await exportTimeline(read, {
+    format: format as ExportFormat,
+    anonymize: options.anonymize === true,
+    ...(outPath ? { outPath } : {}),
+    ...(typeof options.prometheus === 'string' ? { prometheus: options.prometheus } : {}),
+    readText: async (file) => {
+      try {
+        return await readFile(resolve(io.cwd, file), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+  });
+  for (const warning of result.warnings) io.stderr.write(`runbook export: warning: ${warning}\n`);
+  if (!outPath) {
+    io.stdout.write(result.document);
+    return EXIT.ok;
+  }
+  await mkdir(dirname(outPath), { recursive: true });
+  await writeFile(outPath, result.document);
+  for (const file of result.files) await writeFile(file.path, file.content);
+  const charts = result.files.length ? ` and ${result.files.length} chart(s)` : '';
+  const shown = relative(io.cwd, outPath);
+  io.stderr.write(`runbook export: wrote ${shown.startsWith('..') ? outPath : shown}${charts}\n`);
+  return EXIT.ok;
+}
