@@ -7,6 +7,7 @@ import { STEP_KINDS } from './parse/model.js';
 import { attributesJsonSchema } from './steps/definition.js';
 import { STEP_DEFINITIONS, actionAttributes } from './steps/index.js';
 import { timelineEventJsonSchema } from './timeline/schema.js';
+import { RUNBOOKRC_SCHEMA } from './config/index.js';
 
 /** One generated schema file. */
 export interface SchemaFile {
@@ -17,7 +18,7 @@ export interface SchemaFile {
 
 const id = (file: string) => `urn:runbook:schema:${file.replace(/\.schema\.json$/, '')}`;
 
-/** The schemas, in a fixed order: front matter, one per step kind, the mitigate action fence, the timeline event. */
+/** The schemas, in a fixed order: front matter, one per step kind, the mitigate action fence, the timeline event, .runbookrc. */
 export const SCHEMAS: readonly SchemaFile[] = [
   { file: 'frontmatter.schema.json', schema: FRONTMATTER_SCHEMA },
   ...STEP_KINDS.map((kind) => {
@@ -33,6 +34,7 @@ export const SCHEMAS: readonly SchemaFile[] = [
     ),
   },
   { file: 'timeline-event.schema.json', schema: timelineEventJsonSchema },
+  { file: 'runbookrc.schema.json', schema: RUNBOOKRC_SCHEMA },
 ];
 
 /** The exact text a schema file holds: pretty-printed JSON with a trailing newline. */

@@ -7,12 +7,13 @@ import { SCHEMAS, schemaText } from '../src/schemas.js';
 const directory = path.resolve(import.meta.dirname, '../schemas');
 
 describe('schemas/*.json', () => {
-  it('lists the front matter, every step kind, the mitigate action and the timeline event', () => {
+  it('lists the front matter, every step kind, the mitigate action, the timeline event and .runbookrc', () => {
     expect(SCHEMAS.map((s) => s.file)).toEqual([
       'frontmatter.schema.json',
       ...STEP_KINDS.map((kind) => `step-${kind}.schema.json`),
       'step-mitigate-action.schema.json',
       'timeline-event.schema.json',
+      'runbookrc.schema.json',
     ]);
   });
 

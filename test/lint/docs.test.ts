@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { lintSource } from '../../src/lint/linter.js';
+import { toLintResult } from '../../src/lint/result.js';
+import { RULES } from '../../src/lint/rules/index.js';
+
+/** The ````markdown examples of a rule page under `## heading`. */
+function example(page: string, heading: string): string {
+  const section = page.split(`## ${heading}\n`)[1] ?? '';
+  const match = /````markdown\n([\s\S]*?)\n````/.exec(section);
+  if (!match) throw new Error(`no ${heading} example`);
+  return `${match[1]}\n`;
+}
+
+describe('docs/rules', () => {
+  for (const [id, rule] of Object.entries(RULES)) {
+    it(`${id}: the page exists and its examples behave as documented`, () => {
+      const page = readFileSync(`docs/rules/${id}.md`, 'utf8');
+      expect(page.startsWith(`# ${id}\n\n${rule.meta.description}\n`)).toBe(true);
+      const settings = { [id]: { severity: 'error' as const, options: { ...rule.meta.defaultOptions } } };
+      const messages = (code: string) => toLintResult('x.md', lintSource(code, settings)).messages.filter((m) => m.ruleId === id);
+      expect(messages(example(page, 'Invalid')).length).toBeGreaterThan(0);
+      expect(messages(example(page, 'Valid'))).toEqual([]);
+    });
+  }
+});
