@@ -57,6 +57,8 @@ export interface ExecDeps {
 
 /** How to run. */
 export interface RunOptions {
+  /** Outcomes of steps that finished in an earlier session of this run (`runbook resume`), for captures and `of=`. */
+  prior?: ReadonlyMap<string, StepOutcome>;
   /** Path of the runbook as recorded; `sha256` of its bytes. */
   runbookPath: string;
   sha256: string;
@@ -188,7 +190,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
   const deps = defaults(options.deps);
   const signal = options.signal ?? new AbortController().signal;
   const counts = Object.fromEntries(STEP_STATUSES.map((s) => [s, 0])) as Record<StepStatus, number>;
-  const outcomes = new Map<string, StepOutcome>();
+  const outcomes = new Map<string, StepOutcome>(options.prior ?? []);
   const plan: PlannedStep[] = [];
   const runStart = deps.monotonic();
   const baseContext = { params: options.params, targets: options.targets, at: options.at };

@@ -33,3 +33,15 @@ export {
 export { spawnProcess, type ProcessResult, type SpawnFn, type SpawnRequest } from './process.js';
 export { createPrometheusDriver, PrometheusQueryError, runQuery, type PrometheusClientFactory, type PrometheusQueryClient } from './prometheus.js';
 export { envNameFor, RenderError, renderKubectlArgv, renderShellScript, withKubeTarget } from './render.js';
+export {
+  readResumeState,
+  remainingSteps,
+  priorOutcomes,
+  resumeGate,
+  resumeRunbook,
+  mayHaveRunWarning,
+  ResumeError,
+  type ResumeState,
+  type ResumeOptions,
+  type InterruptedStep,
+} from './resume.js';

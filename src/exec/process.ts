@@ -115,7 +115,10 @@ export const spawnProcess: SpawnFn = async (request) => {
   if (result.signal) out.signal = result.signal;
   const code = (result as { code?: string }).code;
   if (result.failed && result.exitCode === undefined && !result.signal && !stopping) {
-    out.spawnError = code === 'ENOENT' ? `\`${file}\` not found on PATH` : (result.shortMessage ?? result.message);
+    out.spawnError =
+      code === 'ENOENT'
+        ? `\`${file}\` not found on PATH${file === 'kubectl' ? '; install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH' : ''}`
+        : (result.shortMessage ?? result.message);
   }
   return out;
 };

@@ -44,9 +44,26 @@ export interface QueryRequest {
 export async function runQuery(factory: PrometheusClientFactory, request: QueryRequest): Promise<RecordedQueryResult> {
   if (request.signal?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
   const signal = request.signal;
+  // The driver turns a non-API answer (a proxy's 503 page, truncated JSON) into a bare 'client_error';
+  // remembering the raw response lets the step say what actually came back.
+  const last: LastResponse = {};
+  const remember = (response: { status?: number; data?: unknown } | undefined) => {
+    last.status = response?.status;
+    last.body = typeof response?.data === 'string' ? response.data.slice(0, 200) : undefined;
+  };
   const client = factory({
     endpoint: request.url,
     timeout: request.timeoutMs,
+    responseInterceptor: {
+      onFulfilled: (response) => {
+        remember(response);
+        return response;
+      },
+      onRejected: (error: { response?: { status?: number; data?: unknown } }) => {
+        remember(error?.response);
+        return Promise.reject(error);
+      },
+    },
     // The driver has no signal option; an interceptor hands ours to axios so Ctrl-C cancels the request.
     ...(signal
       ? {
@@ -67,12 +84,17 @@ export async function runQuery(factory: PrometheusClientFactory, request: QueryR
       : await client.instantQuery(request.query, request.time, timeout);
   } catch (error) {
     if (signal?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
-    throw toQueryError(error, request);
+    throw toQueryError(error, request, last);
   }
   return recordResult(result);
 }
 
-function toQueryError(error: unknown, request: QueryRequest): PrometheusQueryError {
+interface LastResponse {
+  status?: number;
+  body?: string;
+}
+
+function toQueryError(error: unknown, request: QueryRequest, last: LastResponse): PrometheusQueryError {
   const e = error as { errorType?: string; error?: string; httpStatus?: number; code?: string; prometheus?: { errorType?: string } };
   if (e && typeof e === 'object' && typeof e.errorType === 'string') {
     const detail = e.error ?? 'unknown error';
@@ -90,6 +112,12 @@ function toQueryError(error: unknown, request: QueryRequest): PrometheusQueryErr
       case 'network_error':
       case 'ssl_error':
         return new PrometheusQueryError(`Cannot reach Prometheus at ${request.url}: ${detail}${e.code ? ` (${e.code})` : ''}`, 'network');
+      case 'client_error':
+        return new PrometheusQueryError(
+          `Prometheus at ${request.url} answered HTTP ${last.status ?? '?'} with something that is not a Prometheus API response${last.body ? `: ${last.body.trim()}` : ''}`,
+          (last.status ?? 0) >= 400 ? 'http' : 'unexpected',
+          last.status,
+        );
       default:
         return new PrometheusQueryError(`Unexpected answer from Prometheus at ${request.url}: ${detail}`, 'unexpected');
     }

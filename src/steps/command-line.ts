@@ -109,8 +109,13 @@ export function splitCommandLine(body: string): CommandLine {
     if (c === '\\') {
       const word = begin(i);
       word.quoted = true;
-      if (i + 1 < body.length) word.value += body[i + 1];
-      i += 2;
+      // A trailing lone backslash escapes nothing; the word must still end inside the body.
+      if (i + 1 < body.length) {
+        word.value += body[i + 1];
+        i += 2;
+      } else {
+        i += 1;
+      }
       word.end = i;
       continue;
     }

@@ -211,9 +211,14 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
       const lock = await open(lockPath, 'wx', 0o600);
       try {
         await lock.writeFile(`${process.pid}\n`);
-      } finally {
+      } catch (error) {
+        // On a full disk the lock file can be created (a free inode) but not written: remove it, or every
+        // later append would wait for it to go stale.
         await lock.close();
+        await unlink(lockPath).catch(() => undefined);
+        throw error;
       }
+      await lock.close();
       return async () => {
         await unlink(lockPath).catch(() => undefined);
       };

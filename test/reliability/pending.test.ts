@@ -101,7 +101,7 @@ describe.skipIf(PENDING)('pending R1: secrets never reach the timeline, the term
   });
 });
 
-describe.skipIf(PENDING)('pending R2: a non-API HTTP error from Prometheus keeps its status code', () => {
+describe('R2: a non-API HTTP error from Prometheus keeps its status code', () => {
   it.each([500, 503])('HTTP %i is named in the step error', async (status) => {
     const server = await faultServer((_req, res) => res.writeHead(status, { 'content-type': 'text/plain' }).end('upstream broke'));
     try {
@@ -116,7 +116,7 @@ describe.skipIf(PENDING)('pending R2: a non-API HTTP error from Prometheus keeps
   });
 });
 
-describe.skipIf(PENDING)('pending R3: captures of steps finished before a crash resolve after resume', () => {
+describe('R3: captures of steps finished before a crash resolve after resume', () => {
   it('a later step uses `{{steps.pods.pod}}` captured before the kill', async () => {
     const caseDir = path.join(dir, 'capture');
     await mkdir(caseDir);
@@ -147,7 +147,7 @@ else console.log('ok');
   });
 });
 
-describe.skipIf(PENDING)('pending R4: kubectl missing names what to install', () => {
+describe('R4: kubectl missing names what to install', () => {
   it('says to install kubectl', async () => {
     await writeFile(path.join(dir, 'k.md'), '---\ntitle: K\n---\n\n# K\n\n```kubectl {#get}\nkubectl get pods\n```\n');
     const run = await runCli(['run', 'k.md', '--timeline', 'k.jsonl'], { cwd: dir, env: { PATH: path.join(dir, 'empty'), HOME: dir, LANG: 'C' } });

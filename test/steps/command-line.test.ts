@@ -43,6 +43,11 @@ describe('splitCommandLine', () => {
     expect(problems[0]!.message).toMatch(/use an `sh` step/);
   });
 
+  it('ends a word made of a trailing lone backslash inside the body', () => {
+    const { words } = splitCommandLine('kubectl get \\');
+    expect(words.at(-1)).toMatchObject({ start: 12, end: 13 });
+  });
+
   it('reports an unterminated quote', () => {
     expect(splitCommandLine("kubectl get 'pods").problems[0]).toMatchObject({ text: "'", start: 12 });
   });
