@@ -92,13 +92,21 @@ function redactKubernetesSecretData(text: string): string {
   return lines.join('\n');
 }
 
-/** Redacts every string inside a JSON-like value (objects, arrays), returning a new value. */
+/** Keys whose string value is a secret whatever it looks like (`params: { token: "abc" }`). */
+const SECRET_KEY = /password|passwd|token|secret|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
+
+/**
+ * Redacts every string inside a JSON-like value (objects, arrays), returning a new value. A string under a
+ * secret-looking key is replaced whole, since a short secret has no shape the text rules could recognise.
+ */
 export function redactDeep<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = redactDeep(item, redact);
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = typeof item === 'string' && item !== '' && SECRET_KEY.test(key) ? REDACTED : redactDeep(item, redact);
+    }
     return out as T;
   }
   return value;

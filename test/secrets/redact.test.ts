@@ -69,4 +69,9 @@ describe('redaction', () => {
     const value = { a: ['password=x1'], b: { c: 'token: y2' }, n: 3 };
     expect(redactDeep(value, redact)).toEqual({ a: [`password=${REDACTED}`], b: { c: `token: ${REDACTED}` }, n: 3 });
   });
+
+  it('replaces whole values under secret-looking keys', () => {
+    const event = { params: { api_token: 'abc', namespace: 'payments', dbPassword: 'x' }, counts: { ok: 1 } };
+    expect(redactDeep(event, redact)).toEqual({ params: { api_token: REDACTED, namespace: 'payments', dbPassword: REDACTED }, counts: { ok: 1 } });
+  });
 });
