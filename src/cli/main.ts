@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../errors.js';
+import { createRedactor } from '../secrets/redact.js';
 import { VERSION } from '../version.js';
 import { processIO } from './io.js';
 
@@ -124,7 +125,8 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const code = typeof (error as { exitCode?: unknown })?.exitCode === 'number' ? (error as { exitCode: number }).exitCode : EXIT.failure;
-  const message = error instanceof Error ? error.message : String(error);
+  // Usage errors quote the values they refuse, and a refused value can be a secret.
+  const message = createRedactor()(error instanceof Error ? error.message : String(error));
   process.stderr.write(`runbook: ${message}\n`);
   if (process.env.RUNBOOK_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return code;

@@ -43,6 +43,18 @@ describe('runbook note', () => {
     expect(events[2]).toMatchObject({ seq: 3, run: 'run-7', type: 'note', text: 'rolled back the config map', by: userInfo().username });
   });
 
+  it('redacts secrets in the note, with the built-in rules and the .runbookrc patterns', async () => {
+    const path = join(dir, 'run.jsonl');
+    const run = await openTimeline(path, { run: 'run-8' });
+    await run.append(everyEventType[0]!);
+    await run.close();
+    await writeFile(join(dir, '.runbookrc.json'), JSON.stringify({ redact: ['acme_[a-z0-9]{8}'] }));
+    const cli = { ...io(), cwd: dir };
+    expect(await noteCommand(path, 'used Authorization: Bearer abc.def.ghi and key acme_12345678', cli)).toBe(0);
+    const text = (await readTimeline(path)).events[1]!;
+    expect(text).toMatchObject({ type: 'note', text: 'used Authorization: Bearer [REDACTED] and key [REDACTED]' });
+  });
+
   it('exits 2 with a plain message when the file does not exist, and creates nothing', async () => {
     const cli = io();
     const path = join(dir, 'nope.jsonl');

@@ -4,7 +4,9 @@
  */
 import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { EXIT } from '../../errors.js';
+import { loadConfig } from '../../config/index.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { createRedactor, type Redactor } from '../../secrets/redact.js';
 import { readTimeline } from '../../timeline/reader.js';
 import { openTimeline } from '../../timeline/store.js';
 import type { CliIO } from '../io.js';
@@ -27,9 +29,11 @@ export async function noteCommand(timeline: string, text: string, io: CliIO): Pr
     io.stderr.write(`runbook note: ${timeline} has no run.started event, so it is not a run's timeline\n`);
     return EXIT.usage;
   }
+  const redact = await configuredRedactor(io.cwd);
   const store = await openTimeline(timeline, { run: started.run });
   try {
-    const event = await store.append({ type: 'note', text, by: osUser(io) });
+    // A note pasted from a terminal can hold a token; it is redacted like everything else in a timeline.
+    const event = await store.append({ type: 'note', text: redact(text), by: osUser(io) });
     io.stdout.write(`${event.seq}\n`);
   } finally {
     await store.close();
@@ -43,5 +47,15 @@ function osUser(io: CliIO): string {
   } catch {
     // No passwd entry (some containers): fall back to what the shell says.
     return io.env.USER ?? io.env.LOGNAME ?? 'unknown';
+  }
+}
+
+/** The redactor with the `.runbookrc` `redact` patterns of the working directory. */
+async function configuredRedactor(cwd: string): Promise<Redactor> {
+  const { config } = await loadConfig(cwd);
+  try {
+    return createRedactor(config.redact ?? []);
+  } catch (error) {
+    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
   }
 }
