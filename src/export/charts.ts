@@ -51,13 +51,26 @@ export function seriesFromResult(result: RecordedQueryResult): ChartSeries[] {
 /** The vega-lite spec of a chart (exported for tests and for people who want to restyle it). */
 export function chartSpec(input: ChartInput): TopLevelSpec {
   const values = input.series.flatMap((s) => s.points.map(([t, v]) => ({ t, v, series: s.name })));
+  const times = values.map((p) => p.t);
+  const [from, to] = input.domain ?? [Math.min(...times), Math.max(...times)];
+  // Minutes alone repeat on every tick of a short chart; seconds tell them apart.
+  const short = to - from < 10 * 60_000;
   const x = {
     field: 't',
     type: 'temporal' as const,
     title: 'UTC',
     scale: { type: 'utc' as const, ...(input.domain ? { domain: input.domain } : {}) },
-    axis: { format: '%H:%M' },
+    axis: { format: short ? '%H:%M:%S' : '%H:%M' },
   };
+  // Bytes and counters read better as 2G than as 2,000,000,000.
+  const large = values.some((p) => Math.abs(p.v) >= 100_000);
+  // A mark in the right part of the chart is labelled to its left, so the label stays inside.
+  const rightSide = (t: number): boolean => to > from && (t - from) / (to - from) > 0.7;
+  const label = (marks: ChartInput['marks'], align: 'left' | 'right') => ({
+    data: { values: marks.map((m) => ({ t: m.timeMs, label: m.label })) },
+    mark: { type: 'text', color: '#c0392b', align, baseline: 'top', dx: align === 'left' ? 4 : -4, dy: 2, fontSize: 10 },
+    encoding: { x, y: { value: 0 }, text: { field: 'label' } },
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: input.title,
@@ -70,20 +83,17 @@ export function chartSpec(input: ChartInput): TopLevelSpec {
         mark: { type: 'line', interpolate: 'linear', point: values.length < 40 },
         encoding: {
           x,
-          y: { field: 'v', type: 'quantitative', title: null },
+          y: { field: 'v', type: 'quantitative', title: null, ...(large ? { axis: { format: '~s' } } : {}) },
           color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', labelLimit: 400, columns: 1 } },
         },
       },
       {
         data: { values: input.marks.map((m) => ({ t: m.timeMs, label: m.label })) },
-        layer: [
-          { mark: { type: 'rule', color: '#c0392b', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x } },
-          {
-            mark: { type: 'text', color: '#c0392b', align: 'left', baseline: 'top', dx: 4, dy: 2, fontSize: 10 },
-            encoding: { x, y: { value: 0 }, text: { field: 'label' } },
-          },
-        ],
+        mark: { type: 'rule', color: '#c0392b', strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: { x },
       },
+      label(input.marks.filter((m) => !rightSide(m.timeMs)), 'left'),
+      label(input.marks.filter((m) => rightSide(m.timeMs)), 'right'),
     ],
   } as TopLevelSpec;
 }

@@ -9,9 +9,9 @@ import { parseRunbook } from '../parse/index.js';
 import type { Runbook } from '../parse/model.js';
 import type { TimelineReadResult } from '../timeline/reader.js';
 import { validateTimelineEvent } from '../timeline/schema.js';
-import type { TimelineEvent } from '../timeline/events.js';
+import type { RecordedQueryResult, TimelineEvent } from '../timeline/events.js';
 import { anonymizeEvents } from './anonymize.js';
-import { renderChartSvg, seriesFromResult } from './charts.js';
+import { renderChartSvg, seriesFromResult, type ChartSeries } from './charts.js';
 import { analyseIncident, collectEvidence, type Evidence, type Incident } from './incident.js';
 import { renderNotebook } from './notebook.js';
 import { renderPostmortem, type ChartRef } from './postmortem.js';
@@ -41,6 +41,8 @@ export interface ExportTimelineOptions {
   fetch?: typeof fetch;
   /** Reads a text file, or resolves undefined when it does not exist (the runbook of the run). */
   readText?: (path: string) => Promise<string | undefined>;
+  /** The clock (ms since epoch): charts end no later than now. */
+  now?: () => number;
 }
 
 /** A file to write beside the document. */
@@ -143,6 +145,9 @@ async function drawCharts(
   const at = incident.started?.at ? Date.parse(incident.started.at) : Number.NaN;
   const offset = Number.isFinite(at) ? at - incident.startMs : 0;
   const window: [number, number] = [incident.startMs + offset - WINDOW_BEFORE_MS, incident.endMs + offset + WINDOW_AFTER_MS];
+  // Prometheus evaluates a range that reaches into the future from the last samples (a 5m rate goes on for
+  // 5 minutes after them): an export made right after the run would chart that invented tail.
+  window[1] = Math.max(window[0] + 60_000, Math.min(window[1], (options.now ?? Date.now)()));
   const marks = incident.mitigations.map((e) => ({ timeMs: Date.parse(e.time) + offset, label: `${e.step} approved` }));
   let prometheus = options.prometheus ?? incident.started?.targets.prometheus;
   const stepSeconds = Math.max(15, Math.ceil((window[1] - window[0]) / 1000 / 240));
@@ -156,6 +161,13 @@ async function drawCharts(
       try {
         result = await fetchRange(prometheus, item.query, { startMs: window[0], endMs: window[1], stepSeconds }, options.fetch);
         source = 'prometheus';
+        // Data that begins late in the window (a new service, a short retention) gets a handful of points at
+        // the window's step: fetch its own span again, finer.
+        const first = firstSampleMs(result);
+        if (first !== undefined && first - window[0] > (window[1] - window[0]) / 2) {
+          const span = { startMs: first, endMs: window[1], stepSeconds: Math.max(1, Math.ceil((window[1] - first) / 1000 / 240)) };
+          if (span.stepSeconds < stepSeconds) result = await fetchRange(prometheus, item.query, span, options.fetch);
+        }
       } catch (error) {
         warnings.push(`no chart for \`${item.step.id}\`: ${(error as Error).message}`);
         if (error instanceof RangeFetchError && error.unreachable) prometheus = undefined;
@@ -164,8 +176,7 @@ async function drawCharts(
     if (!result) continue;
     const series = seriesFromResult(result);
     if (!series.some((s) => s.points.length)) continue;
-    const times = series.flatMap((s) => s.points.map(([t]) => t));
-    const domain: [number, number] = [Math.min(window[0], ...times), Math.max(window[1], ...times)];
+    const domain = chartDomain(series, [incident.startMs + offset, incident.endMs + offset]);
     let name = `${base}-${item.step.id}.svg`;
     for (let n = 2; used.has(name); n++) name = `${base}-${item.step.id}-${n}.svg`;
     used.add(name);
@@ -174,6 +185,32 @@ async function drawCharts(
     charts.set(item, { href: encodeURI(name), source });
   }
   return { charts, files };
+}
+
+/**
+ * The x span of a chart: the data's span, widened to the run's so the mitigation marks show. Not the whole
+ * window: when Prometheus only has the last minutes, thirty empty minutes would squeeze the data to a sliver.
+ */
+function chartDomain(series: ChartSeries[], run: [number, number]): [number, number] {
+  let [start, end] = run;
+  for (const s of series) {
+    for (const [t] of s.points) {
+      if (t < start) start = t;
+      if (t > end) end = t;
+    }
+  }
+  // A little room either side keeps the first and last points and the marks off the axes.
+  const pad = Math.max(5_000, (end - start) * 0.02);
+  return [start - pad, end + pad];
+}
+
+function firstSampleMs(result: RecordedQueryResult): number | undefined {
+  let first: number | undefined;
+  for (const s of result.series) {
+    const t = s.values?.[0]?.[0];
+    if (t !== undefined && (first === undefined || t * 1000 < first)) first = t * 1000;
+  }
+  return first;
 }
 
 function jsonExport(incident: Incident, read: TimelineReadResult): Record<string, unknown> {

@@ -36,12 +36,16 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** A command in one line: the query (whitespace collapsed), or the argv (an `sh -c` script as itself). */
-export function commandLine(command: StepCommand | undefined, max = 90): string | undefined {
+/**
+ * A command in one line: the query (whitespace collapsed), or the argv (an `sh -c` script as itself).
+ * `hideContext` leaves out a kubectl `--context` flag naming that context (the run's own, said once elsewhere).
+ */
+export function commandLine(command: StepCommand | undefined, max = 90, hideContext?: string): string | undefined {
   if (!command) return undefined;
   if (command.query !== undefined) return truncate(command.query.replace(/\s+/g, ' ').trim(), max);
   if (command.argv) {
-    const argv = command.argv;
+    let argv = command.argv;
+    if (hideContext !== undefined && argv[0] === 'kubectl') argv = withoutContext(argv, hideContext);
     if (argv[0] === 'sh' && argv[1] === '-c' && argv[2] !== undefined) return truncate(argv[2].replace(/\s+/g, ' ').trim(), max);
     return truncate(argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '), max);
   }
@@ -54,4 +58,34 @@ export function utcClock(withDate: boolean): (ms: number) => string {
     const iso = new Date(ms).toISOString();
     return withDate ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso.slice(11, 19);
   };
+}
+
+function withoutContext(argv: string[], context: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--context=${context}`) continue;
+    if (argv[i] === '--context' && argv[i + 1] === context) {
+      i++;
+      continue;
+    }
+    out.push(argv[i] ?? '');
+  }
+  return out;
+}
+
+const SI = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+
+/**
+ * A sample value for people: 4 significant digits (`0.4245`, `4.75`), integers under a million as they are,
+ * larger numbers with an SI prefix (`2.147G`); `NaN`, `+Inf` and non-numbers unchanged.
+ */
+export function formatValue(text: string): string {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return text;
+  if (Math.abs(n) >= 1e6) {
+    const power = Math.min(SI.length - 1, Math.floor(Math.log10(Math.abs(n)) / 3));
+    return `${Number((n / 10 ** (power * 3)).toPrecision(4))}${SI[power]}`;
+  }
+  if (Number.isInteger(n)) return String(n);
+  return String(Number(n.toPrecision(4)));
 }

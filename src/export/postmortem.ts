@@ -15,7 +15,7 @@ import {
   type Incident,
   type KeyFigure,
 } from './incident.js';
-import { cell, code, commandLine, fenced, table, truncate, utcClock } from './markdown.js';
+import { cell, code, commandLine, fenced, formatValue, table, truncate, utcClock } from './markdown.js';
 import { ACTION_ITEM_COLUMNS, ACTION_ITEM_PLACEHOLDERS, POSTMORTEM_TYPE, PROMPT_MARKER, PROMPTS, type PostmortemSection } from './template.js';
 
 /** A chart written for a piece of evidence. */
@@ -72,10 +72,12 @@ export function renderPostmortem(input: PostmortemInput): string {
   out.push(`### Impact\n\n${prompt('Impact')}`);
 
   const rows = timelineRowEvents(incident.events);
+  const context = started?.targets.context;
   out.push(
     section('Timeline'),
     'All times UTC. One row per event of the run, except `step.started` (its command is shown in the row of the ' +
-      'step\'s result) and repeated verification polls (only the first, each change of verdict, and the last are shown).',
+      'step\'s result) and repeated verification polls (only the first, each change of verdict, and the last are shown).' +
+      (context ? ` kubectl commands ran with ${code(`--context=${context}`)}, left out below.` : ''),
     table(
       ['Time (UTC)', '#', 'Event', 'What happened', 'Outcome'],
       rows.map((e) => [clock(Date.parse(e.time)), String(e.seq), e.type, cell(whatHappened(e, incident)), cell(outcome(e, incident))]),
@@ -182,6 +184,11 @@ function targetsLine(targets: { prometheus?: string; context?: string; namespace
   return parts.join(', ');
 }
 
+/** The run's Kubernetes context: kubectl commands are shown without it. */
+function runContext(incident: Incident): string | undefined {
+  return incident.started?.targets.context;
+}
+
 function stepLabel(step: string, incident: Incident): string {
   const info = incident.steps.get(step);
   return `${info?.kind ? `${info.kind} ` : ''}${code(step)}${info?.title ? ` ${info.title}` : ''}`;
@@ -195,15 +202,15 @@ export function whatHappened(e: TimelineEvent, incident: Incident): string {
     case 'step.started':
       return `Step ${stepLabel(e.step, incident)} started`;
     case 'step.finished': {
-      const command = commandLine(incident.steps.get(e.step)?.command);
+      const command = commandLine(incident.steps.get(e.step)?.command, 90, runContext(incident));
       return `${stepLabel(e.step, incident)}${command ? ` — ${code(command)}` : ''}`;
     }
     case 'gate.decided': {
-      const commands = (e.command ?? []).filter((c) => c.argv).map((c) => commandLine(c, 70));
+      const commands = (e.command ?? []).filter((c) => c.argv).map((c) => commandLine(c, 90, runContext(incident)));
       return `Gate of ${stepLabel(e.step, incident)}${e.gate === 'rollback' ? ' (rollback)' : ''}${commands.length ? ` — ${commands.map((c) => code(c ?? '')).join('; ')}` : ''}`;
     }
     case 'action.finished':
-      return `${e.role === 'rollback' ? 'Rollback' : 'Action'} ${e.index + 1} of ${code(e.step)} — ${code(commandLine(e.command) ?? '')}`;
+      return `${e.role === 'rollback' ? 'Rollback' : 'Action'} ${e.index + 1} of ${code(e.step)} — ${code(commandLine(e.command, 90, runContext(incident)) ?? '')}`;
     case 'verify.polled':
       return `Verification of ${code(e.step)}, attempt ${e.attempt}`;
     case 'note':
@@ -226,7 +233,11 @@ export function outcome(e: TimelineEvent, incident: Incident): string {
       const judged = kind === 'check' || kind === 'mitigate';
       const verdict = judged && e.status === 'passed' ? 'PASS' : judged && e.status === 'failed' ? 'FAIL' : e.status.toUpperCase();
       const detail = e.error ?? e.summary;
-      return `${verdict}${detail ? `: ${detail.replace(/^(PASS|FAIL):\s*/, '')}` : ''}`;
+      // A one-line output (a termination reason, a status) is the finding itself: show it, and what was captured.
+      const lines = e.output?.excerpt.split('\n').filter((l) => l.trim()) ?? [];
+      const line = !e.error && lines.length === 1 && !e.output?.truncated ? ` — ${code(truncate(lines[0]?.trim() ?? '', 100))}` : '';
+      const captures = Object.entries(e.captures ?? {}).map(([k, v]) => code(`${k}=${truncate(v, 60)}`));
+      return `${verdict}${detail ? `: ${detail.replace(/^(PASS|FAIL):\s*/, '')}` : ''}${line}${captures.length ? `; captured ${captures.join(', ')}` : ''}`;
     }
     case 'gate.decided':
       return `${e.decision} by ${e.by} (${e.how})`;
@@ -298,16 +309,16 @@ export function resultTable(result: NonNullable<Evidence['result']>): string {
       shown.map((s) => {
         const values = (s.values ?? []).map(([, v]) => Number(v)).filter(Number.isFinite);
         const last = s.values?.at(-1)?.[1] ?? '';
-        return [cell(code(seriesName(s.labels))), fmt(Math.min(...values)), fmt(Math.max(...values)), cell(last)];
+        return [cell(code(seriesName(s.labels))), fmt(Math.min(...values)), fmt(Math.max(...values)), cell(formatValue(last))];
       }),
     );
   } else {
-    text = table(['Series', 'Value'], shown.map((s) => [cell(code(seriesName(s.labels))), cell(s.value?.[1] ?? '')]));
+    text = table(['Series', 'Value'], shown.map((s) => [cell(code(seriesName(s.labels))), cell(formatValue(s.value?.[1] ?? ''))]));
   }
   const more = result.seriesTotal - shown.length;
   return more > 0 ? `${text}\n\n_… and ${more} more series (${result.seriesTotal} in all)._` : text;
 }
 
 function fmt(n: number): string {
-  return Number.isFinite(n) ? String(Number(n.toPrecision(6))) : '';
+  return Number.isFinite(n) ? formatValue(String(n)) : '';
 }
