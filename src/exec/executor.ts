@@ -282,15 +282,28 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     if (planned.mitigation) return { outcome: await runMitigation(planned, finish), planned };
 
     if (planned.check) {
-      const checked = await runCheck(planned.check);
+      let checked = await runCheck(planned.check);
+      let polls = 1;
+      // `within=` makes a check wait for a condition (e.g. a rollout finishing) instead of judging at once.
+      if (planned.poll) {
+        const deadline = deps.monotonic() + planned.poll.withinMs;
+        while (checked.kind === 'done' && !checked.outcome.passed && !signal.aborted && deps.monotonic() + planned.poll.everyMs <= deadline) {
+          await deps.sleep(planned.poll.everyMs, signal);
+          if (signal.aborted) break;
+          checked = await runCheck(planned.check);
+          polls++;
+        }
+        if (signal.aborted && checked.kind === 'done' && !checked.outcome.passed) checked = { kind: 'error', error: 'interrupted', aborted: true };
+      }
       if (checked.kind === 'error') {
         await finish({ status: checked.aborted ? 'aborted' : 'error', error: checked.error, ...outputFields(checked.process) });
         return { outcome: { status: checked.aborted ? 'aborted' : 'error' }, planned };
       }
       const checkStatus: StepStatus = checked.outcome.passed ? 'passed' : 'failed';
+      const pollNote = planned.poll ? ` (${polls} poll${polls === 1 ? '' : 's'} within ${planned.poll.withinMs / 1000}s)` : '';
       await finish({
         status: checkStatus,
-        summary: checked.outcome.summary,
+        summary: checked.outcome.summary + pollNote,
         ...(checked.query ? { result: capResult(checked.query) } : {}),
         ...(checked.outcome.violations.length ? { violations: checked.outcome.violations.slice(0, MAX_RECORDED_SERIES) } : {}),
         ...outputFields(checked.process),

@@ -76,6 +76,8 @@ export interface PlannedStep {
   command?: PlannedCommand;
   /** check steps. */
   check?: PlannedCheck;
+  /** A check with `within=`: re-run every `everyMs` until it passes or `withinMs` runs out. */
+  poll?: { withinMs: number; everyMs: number };
   onFail: 'continue' | 'stop';
   mitigation?: {
     actions: PlannedProcess[];
@@ -132,7 +134,9 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
     case 'check': {
       const check = planCheck(step.body, step.attributes, context, resolve);
       const gate = check.command && check.command.runner !== 'promql' ? gateFor(check.command) : { gated: false };
-      return { ...base, ...gate, check };
+      const withinMs = durationAttr(step.attributes, 'within');
+      const poll = withinMs !== undefined ? { withinMs, everyMs: durationAttr(step.attributes, 'every') ?? DEFAULT_VERIFY.everyMs } : undefined;
+      return { ...base, ...gate, check, ...(poll ? { poll } : {}) };
     }
     case 'mitigate': {
       const m = step.mitigation;

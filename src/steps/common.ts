@@ -28,10 +28,11 @@ export const step: AttributeSpec = { type: 'duration', description: 'Resolution 
 /** How long a verification may be polled. */
 export const within: AttributeSpec = {
   type: 'duration',
-  description: 'Poll the verifying check until it passes or this time runs out (default 5m).',
+  description:
+    'Poll the check until it passes or this time runs out. A mitigation\'s verification defaults to 5m; a standalone check is judged once unless it has `within`.',
   examples: ['5m'],
 };
 /** Poll interval of a verification. */
-export const every: AttributeSpec = { type: 'duration', description: 'Interval between verification polls (default 15s).', examples: ['15s'] };
+export const every: AttributeSpec = { type: 'duration', description: 'Interval between polls of a check with `within` (default 15s).', examples: ['15s'] };
 /** Command runner of a command check or short mitigation. */
 export const run: AttributeSpec = { type: 'string', enum: ['kubectl', 'sh'], description: 'Run the body as a command with this runner.' };

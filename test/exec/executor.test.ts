@@ -402,3 +402,39 @@ kubectl scale deployment/gw --replicas=2
     expect(ofType(sink.events, 'step.finished')).toMatchObject([{ status: 'error' }]);
   });
 });
+
+describe('a check with within= polls until it passes or time runs out', () => {
+  // A command check whose script passes from its third run on, counting runs in a file.
+  const polledCheck = (within: string) =>
+    runbookFrom(`${fm()}
+\`\`\`check {#ready run=sh within=${within} every=10s}
+n=$(cat "$COUNT" 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > "$COUNT"; [ "$n" -ge 3 ]
+\`\`\`
+`);
+
+  it('passes on the third poll, recording how many polls it took', async () => {
+    let clock = 0;
+    const count = join(kube.dir, 'count');
+    const { run, sink } = options(polledCheck('1m'), {
+      gate: approvalGate({ approve: ['ready'] }),
+      deps: { monotonic: () => clock, sleep: async (ms) => void (clock += ms), env: { COUNT: count } },
+    });
+    const result = await run();
+    expect(result.status).toBe('ok');
+    expect(readFileSync(count, 'utf8').trim()).toBe('3');
+    expect(clock).toBe(20_000);
+    expect(ofType(sink.events, 'step.finished')).toMatchObject([{ status: 'passed', summary: expect.stringMatching(/\(3 polls within 60s\)$/) }]);
+  });
+
+  it('fails when the window closes first, without polling past it', async () => {
+    let clock = 0;
+    const count = join(kube.dir, 'count');
+    const { run, sink } = options(polledCheck('15s'), {
+      gate: approvalGate({ approve: ['ready'] }),
+      deps: { monotonic: () => clock, sleep: async (ms) => void (clock += ms), env: { COUNT: count } },
+    });
+    expect((await run()).status).toBe('failed');
+    expect(readFileSync(count, 'utf8').trim()).toBe('2');
+    expect(ofType(sink.events, 'step.finished')).toMatchObject([{ status: 'failed', summary: expect.stringMatching(/\(2 polls within 15s\)$/) }]);
+  });
+});
