@@ -1,6 +1,7 @@
 /**
- * A scripted run on the real terminal, for looking at the screen (and docs/screens/*.txt) without the
- * executor: `npx tsx test/tui/demo.ts` in an interactive terminal. Answer the gate with a, s or q.
+ * A scripted run on the real terminal, for looking at the screen without the executor: `npx tsx
+ * test/tui/demo.ts` in an interactive terminal. Answer the gate with a, s or q. (docs/screens/*.txt come from
+ * real runs instead: test/tui/capture-screens.ts.)
  */
 import type { NewEvent } from '../../src/timeline/events.js';
 import { startInteractiveRun } from '../../src/tui/index.js';

@@ -1,7 +1,9 @@
 /**
  * `runbook run <file>`: checks the options and parameters, plans every step (refusing unsafe values before
  * anything runs), opens the timeline and hands the runbook to the executor, rendering its events as JSON
- * lines (`--json`) or a plain one-line-per-event log.
+ * lines (`--json`) or a plain one-line-per-event log. On a terminal (stdin and stdout TTYs, no `--json`, not a
+ * dry run) the interactive UI in src/tui draws the run instead and a person answers the gates; it is imported
+ * only then, because ink + React cost ~0.5 s to load.
  *
  * Exit codes: 0 every step ok and every check passed (a declined or skipped gate alone is not a failure);
  * 1 a check failed, a step errored, a mitigation did not verify, or an operator aborted the run at a gate;
@@ -30,6 +32,7 @@ import { parseRunbook } from '../../parse/index.js';
 import type { Runbook } from '../../parse/model.js';
 import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
 import { newRunId, openTimeline } from '../../timeline/store.js';
+import type { InteractiveRun } from '../../tui/index.js';
 import type { CliIO } from '../io.js';
 import { formatEvent, renderPlan } from '../render/plain.js';
 
@@ -106,21 +109,15 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
     io.stdout.write(text);
   };
   const ascii = !/UTF-?8/i.test(`${io.env.LC_ALL ?? ''}${io.env.LC_CTYPE ?? ''}${io.env.LANG ?? ''}`) && io.env.RUNBOOK_UNICODE !== '1';
-  const onEvent = (event: TimelineEvent): void => {
-    if (options.json) write(`${JSON.stringify(event)}\n`);
-    // A dry run prints its plan instead of a log.
-    else if (mode !== 'dry-run') write(`${formatEvent(event, { ascii })}\n`);
-    deps.onEvent?.(event);
-  };
 
-  let controller: AbortController | undefined;
+  // Ctrl-C: SIGINT for the plain log; in the interactive UI (raw mode) it arrives as a key, and both abort
+  // this one controller, so either way the running step is stopped and the run ends `interrupted`.
+  const controller = new AbortController();
+  const signal = deps.signal ? AbortSignal.any([deps.signal, controller.signal]) : controller.signal;
   let onSigint: (() => void) | undefined;
-  let signal = deps.signal;
-  if (!signal) {
-    controller = new AbortController();
-    signal = controller.signal;
+  if (!deps.signal) {
     // Only the first Ctrl-C is ours; a second one gets Node's default (exit) because the listener is gone.
-    onSigint = () => controller!.abort();
+    onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
   }
 
@@ -130,7 +127,46 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   } catch {
     // No passwd entry (some containers): keep "unknown".
   }
-  const gate = approvalGate({ approve, ...(deps.interactiveGate ? { interactive: deps.interactiveGate } : {}) });
+
+  let ui: InteractiveRun | undefined;
+  if (wantsInteractiveUi(options, mode, io) && !deps.interactiveGate) {
+    try {
+      const { startInteractiveRun, colorDisabled } = await import('../../tui/index.js');
+      ui = await startInteractiveRun({
+        runbook,
+        mode,
+        targets,
+        at,
+        timelinePath,
+        stdin: io.stdin as NodeJS.ReadStream,
+        stdout: io.stdout as NodeJS.WriteStream,
+        stderr: io.stderr as NodeJS.WriteStream,
+        noColor: colorDisabled(options.color === false, io.env),
+        // Through the run's own store, so the note gets the next seq between the executor's events.
+        onNote: (text) => {
+          store.append({ type: 'note', text, by: user }).catch((error: unknown) => {
+            io.stderr.write(`runbook: the note was not saved: ${(error as Error).message}\n`);
+          });
+        },
+        onInterrupt: () => controller.abort(),
+      });
+    } catch (error) {
+      if (onSigint) process.removeListener('SIGINT', onSigint);
+      await store.close();
+      throw error;
+    }
+  }
+
+  const onEvent = (event: TimelineEvent): void => {
+    if (options.json) write(`${JSON.stringify(event)}\n`);
+    else if (ui) ui.onEvent(event);
+    // A dry run prints its plan instead of a log.
+    else if (mode !== 'dry-run') write(`${formatEvent(event, { ascii })}\n`);
+    deps.onEvent?.(event);
+  };
+
+  const interactive = ui?.gate ?? deps.interactiveGate;
+  const gate = approvalGate({ approve, ...(interactive ? { interactive } : {}) });
   try {
     const result = await runRunbook(runbook, {
       runbookPath: file,
@@ -155,14 +191,30 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
     });
     if (mode === 'dry-run' && !options.json) {
       write(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath }));
-    } else if (!options.json) {
+    } else if (!options.json && !ui) {
+      // The interactive UI's summary already shows the timeline and the commands to export or resume it.
       io.stderr.write(`timeline: ${timelinePath}\n`);
     }
     return exitCodeForRun(result.status);
+  } catch (error) {
+    // The executor threw before `run.finished`: take the UI down (an open gate is answered abort).
+    ui?.close();
+    throw error;
   } finally {
     if (onSigint) process.removeListener('SIGINT', onSigint);
+    await ui?.waitUntilExit();
     await store.close();
   }
+}
+
+/**
+ * Whether `runbook run` draws the interactive UI: a person at a terminal (stdin and stdout are TTYs), no
+ * `--json` (a machine reads stdout) and not a dry run (its plan is printed plainly, to be read or piped).
+ */
+export function wantsInteractiveUi(options: Pick<RunCliOptions, 'json' | 'dryRun'>, mode: RunMode, io: Pick<CliIO, 'stdin' | 'stdout' | 'env'>): boolean {
+  if (options.json || options.dryRun || mode === 'dry-run') return false;
+  if (io.env.TERM === 'dumb') return false;
+  return Boolean(io.stdin.isTTY && io.stdout.isTTY);
 }
 
 /** `.runbook/runs/20251026T102000Z-payment-gateway-timeout.jsonl` */
