@@ -144,6 +144,20 @@ describe('postmortem: anonymize', () => {
   });
 });
 
+describe('secrets in an older timeline', () => {
+  it('are redacted on the way out, in every format', async () => {
+    // A note written straight into the file, as a timeline from before a redaction rule would hold it.
+    const last = events.at(-1)!;
+    await appendFile(path, `${JSON.stringify({ v: 1, seq: last.seq + 1, time: last.time, run: last.run, type: 'note', text: 'curl -H "Authorization: Bearer s3cr3t.t0k3n" gw', by: 'alice' })}\n`);
+    for (const format of ['postmortem', 'notebook', 'json']) {
+      const { code, out } = await exportTo({ format });
+      expect(code).toBe(0);
+      expect(out).not.toContain('s3cr3t.t0k3n');
+    }
+    expect((await exportTo({ format: 'postmortem' })).out).toContain('Authorization: Bearer [REDACTED]');
+  });
+});
+
 describe('torn last line', () => {
   it('exports, warns on stderr and says so in the document, and leaves the file alone', async () => {
     await appendFile(path, '{"v":1,"seq":26,"time":"2025-10-26T10:36:');

@@ -4,8 +4,10 @@
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { EXIT } from '../../errors.js';
+import { loadConfig } from '../../config/index.js';
+import { EXIT, UsageError } from '../../errors.js';
 import { EXPORT_FORMATS, exportTimeline, type ExportFormat } from '../../export/index.js';
+import { createRedactor, redactDeep } from '../../secrets/redact.js';
 import { readTimeline } from '../../timeline/reader.js';
 import type { CliIO } from '../io.js';
 
@@ -23,7 +25,17 @@ export async function exportCommand(timeline: string, options: Record<string, un
     io.stderr.write(`runbook export: no timeline at ${timeline}\n`);
     return EXIT.usage;
   }
-  const read = await readTimeline(path);
+  const { config } = await loadConfig(io.cwd);
+  let redactor;
+  try {
+    redactor = createRedactor(config.redact ?? []);
+  } catch (error) {
+    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
+  }
+  const raw = await readTimeline(path);
+  // Runs record redacted events, but a timeline may predate a redaction rule or have been edited by hand:
+  // a postmortem is shared widely, so it is redacted again on the way out.
+  const read = { ...raw, events: redactDeep(raw.events, redactor) };
   if (!read.events.length) {
     io.stderr.write(`runbook export: ${timeline} holds no timeline events${read.invalid.length ? ` (${read.invalid.length} line(s) are not events)` : ''}\n`);
     return EXIT.usage;

@@ -28,6 +28,7 @@ import {
   type TimelineSink,
 } from '../../exec/index.js';
 import { loadConfig } from '../../config/index.js';
+import { createRedactor, redactDeep, type Redactor } from '../../secrets/redact.js';
 import { parseRunbook } from '../../parse/index.js';
 import type { Runbook } from '../../parse/model.js';
 import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
@@ -96,6 +97,12 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   const mode: RunMode = options.dryRun ? 'dry-run' : options.readOnly ? 'read-only' : 'live';
   const approve = options.approve ?? [];
   const { config } = await loadConfig(io.cwd);
+  let redactor: Redactor;
+  try {
+    redactor = createRedactor(config.redact ?? []);
+  } catch (error) {
+    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
+  }
   const targets = resolveTargets(runbook, options, io, config.prometheus);
 
   const plan = preflight(runbook, { params, targets, at });
@@ -103,7 +110,9 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
 
   const timelinePath = path.resolve(io.cwd, options.timeline ?? defaultTimelinePath(file, now()));
   const store = await openTimeline(timelinePath, { run: newRunId(), ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
-  const sink: TimelineSink = store;
+  // Every event is redacted before it is written; the plain log, --json and the UI all render the event the
+  // store returns, so one call here covers the timeline and the terminal alike.
+  const sink: TimelineSink = { append: (event) => store.append(redactDeep(event, redactor)) };
 
   const write = (text: string): void => {
     io.stdout.write(text);
@@ -144,7 +153,7 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
         noColor: colorDisabled(options.color === false, io.env),
         // Through the run's own store, so the note gets the next seq between the executor's events.
         onNote: (text) => {
-          store.append({ type: 'note', text, by: user }).catch((error: unknown) => {
+          sink.append({ type: 'note', text, by: user }).catch((error: unknown) => {
             io.stderr.write(`runbook: the note was not saved: ${(error as Error).message}\n`);
           });
         },
@@ -185,12 +194,14 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
         host: hostname(),
         env: io.env,
         cwd: io.cwd,
-        redact: (config.redact ?? []).map((pattern) => new RegExp(pattern, 'g')),
+        // Redaction happens at the sink (all events, all fields), not per field in the executor.
+        redact: [],
         ...deps.exec,
       },
     });
     if (mode === 'dry-run' && !options.json) {
-      write(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath }));
+      // The plan shows argv with param values, which can be secrets.
+      write(redactor(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath })));
     } else if (!options.json && !ui) {
       // The interactive UI's summary already shows the timeline and the commands to export or resume it.
       io.stderr.write(`timeline: ${timelinePath}\n`);
