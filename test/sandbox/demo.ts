@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { startSandbox } from './index.js';
+import { errorRatioQuery, startSandbox, waitForQuery } from './index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runbookFile = join(root, 'runbooks', 'payment-gateway-timeout.md');
@@ -28,8 +28,11 @@ async function main(): Promise<number> {
   };
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
-    // Let Prometheus scrape the failing system a few times so the first queries have data.
-    await new Promise((r) => setTimeout(r, 4000));
+    // Wait until Prometheus has scraped enough of the failing system for the runbook's five-minute and
+    // thirty-second windows to show the outage; a fixed pause sometimes ran the checks against no data.
+    process.stdout.write('Waiting for Prometheus to see the outage…\n');
+    await waitForQuery(sandbox.prometheusUrl, errorRatioQuery('payment', '5m'), (v) => v !== undefined && v > 0.3, { timeoutMs: 60_000 });
+    await waitForQuery(sandbox.prometheusUrl, errorRatioQuery('checkout', '30s'), (v) => v !== undefined && v > 0.2, { timeoutMs: 60_000 });
     const runs = join(root, '.runbook', 'runs');
     await mkdir(runs, { recursive: true });
     const timeline = join(runs, `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-demo-payment-gateway-timeout.jsonl`);
