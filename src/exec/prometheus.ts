@@ -4,6 +4,7 @@
  */
 import { PrometheusDriver, type PrometheusConnectionOptions, type QueryResult } from 'prometheus-query';
 import type { RecordedQueryResult, RecordedSeries } from '../timeline/events.js';
+import { formatValue } from '../format/number.js';
 
 /** The part of `PrometheusDriver` the executor uses. */
 export interface PrometheusQueryClient {
@@ -202,9 +203,7 @@ export function summarizeResult(result: RecordedQueryResult): string {
   return `${n} series${max !== undefined ? `, max ${formatNumber(max)}` : ''}`;
 }
 
-/** A number for a summary line: at most 4 significant digits. */
+/** A number for a summary line, read the same as in the UI and the postmortem. */
 export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return formatSample(value);
-  if (Number.isInteger(value)) return String(value);
-  return String(Number(value.toPrecision(4)));
+  return formatValue(value);
 }

@@ -73,19 +73,5 @@ function withoutContext(argv: string[], context: string): string[] {
   return out;
 }
 
-const SI = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
-
-/**
- * A sample value for people: 4 significant digits (`0.4245`, `4.75`), integers under a million as they are,
- * larger numbers with an SI prefix (`2.147G`); `NaN`, `+Inf` and non-numbers unchanged.
- */
-export function formatValue(text: string): string {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) return text;
-  if (Math.abs(n) >= 1e6) {
-    const power = Math.min(SI.length - 1, Math.floor(Math.log10(Math.abs(n)) / 3));
-    return `${Number((n / 10 ** (power * 3)).toPrecision(4))}${SI[power]}`;
-  }
-  if (Number.isInteger(n)) return String(n);
-  return String(Number(n.toPrecision(4)));
-}
+/** Sample values for people: the one rule in src/format/number.ts. */
+export { formatValue } from '../format/number.js';

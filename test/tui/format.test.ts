@@ -28,15 +28,6 @@ const errorRatios: RecordedSeries[] = [
   instant({ namespace: 'payments', job: 'api', service: 'gateway' }, 'NaN'),
 ];
 
-describe('formatValue', () => {
-  it('keeps 4 significant digits, uses SI suffixes from 10k, exponents for tiny values', () => {
-    expect([0, 0.41234, 12.5, 1234, 12345, 1.07e9, -3.5, 2.5e-5, NaN, Infinity, -Infinity].map(formatValue)).toEqual([
-      '0', '0.4123', '12.5', '1234', '12.3k', '1.07G', '-3.5', '2.5e-5', 'NaN', '+Inf', '-Inf',
-    ]);
-    expect(formatValue('+Inf')).toBe('+Inf');
-  });
-});
-
 describe('formatSeriesTable', () => {
   it('shows only labels that differ, sorts by value (NaN last), cuts at the limit and counts the rest', () => {
     expect(formatSeriesTable(errorRatios, { width: 80, limit: 3 }).join('\n')).toBe(

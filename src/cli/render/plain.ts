@@ -4,6 +4,7 @@
  */
 import type { PlannedCheck, PlannedCommand, PlannedStep } from '../../exec/index.js';
 import type { RecordedSeries, StepCommand, StepStatus, Targets, TimelineEvent } from '../../timeline/events.js';
+import { formatValue } from '../../format/number.js';
 
 /** Rendering options. */
 export interface PlainOptions {
@@ -43,7 +44,7 @@ function labelsText(series: RecordedSeries): string {
     .map(([k, v]) => `${k}="${v}"`)
     .join(', ');
   const value = series.value?.[1] ?? series.values?.[series.values.length - 1]?.[1];
-  return `${series.labels.__name__ ?? ''}{${labels}}${value !== undefined ? ` ${value}` : ''}`;
+  return `${series.labels.__name__ ?? ''}{${labels}}${value !== undefined ? ` ${formatValue(value)}` : ''}`;
 }
 
 /** The line(s) for one event; extra lines (output, violations) are indented under the first. */
