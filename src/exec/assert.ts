@@ -13,7 +13,9 @@ export interface AssertionOutcome {
 /**
  * Applies `expect` to a result. With a comparison, every series must satisfy it (every sample, for a
  * range result); `empty`/`not-empty` are about the number of series; without `expect` the check is
- * alert-style and passes when there is no series. A NaN sample never satisfies a comparison.
+ * alert-style and passes when there is no series. A NaN sample never satisfies a comparison. A comparison
+ * over no series fails: "every series is under 1%" said of no data would let a typo in a metric name, or a
+ * Prometheus that has not scraped yet, verify a mitigation. `expect=empty` says "no data is fine".
  */
 export function assertQuery(result: RecordedQueryResult, expectation: Expectation | undefined): AssertionOutcome {
   const n = result.series.length;
@@ -32,8 +34,11 @@ export function assertQuery(result: RecordedQueryResult, expectation: Expectatio
       ? { passed: true, summary: `PASS: ${n} series, expected not-empty`, violations: [] }
       : { passed: false, summary: 'FAIL: no series, expected not-empty', violations: [] };
   }
-  const violations = result.series.filter((series) => samplesOf(series).some((v) => !compare(expectation, v)));
   const what = expectation.source.trim();
+  if (n === 0) {
+    return { passed: false, summary: `FAIL: no series, so nothing shows ${what} (no data; use \`expect=empty\` if none is fine)`, violations: [] };
+  }
+  const violations = result.series.filter((series) => samplesOf(series).some((v) => !compare(expectation, v)));
   if (violations.length === 0) {
     return { passed: true, summary: `PASS: ${n} series satisfy ${what}${maxText(result.series)}`, violations: [] };
   }

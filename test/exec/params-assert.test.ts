@@ -80,6 +80,10 @@ describe('assertQuery', () => {
     expect(assertQuery(range, expectation('< 1')).passed).toBe(false);
   });
 
+  it('a comparison over no series fails: no data verifies nothing', () => {
+    expect(assertQuery(vector(), expectation('< 0.01'))).toMatchObject({ passed: false, summary: expect.stringMatching(/^FAIL: no series.*expect=empty/) });
+  });
+
   it('NaN never satisfies a comparison', () => {
     expect(assertQuery(vector([{}, 'NaN']), expectation('< 1')).passed).toBe(false);
   });
