@@ -4,8 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
 import { InvalidInputError, UsageError } from '../errors.js';
 import { RUNBOOKRC_SCHEMA, type RunbookConfig } from './schema.js';
 
@@ -62,7 +62,7 @@ export function parseConfig(text: string, path: string): RunbookConfig {
   let data: unknown;
   try {
     // YAML 1.2 reads JSON too, so a bare `.runbookrc` may be either.
-    data = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true });
+    data = extname(path) === '.json' ? JSON.parse(text) : (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text, { uniqueKeys: true });
   } catch (error) {
     throw new InvalidInputError(`${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML or JSON'}: ${(error as Error).message}`);
   }
@@ -94,6 +94,8 @@ export function validateConfig(data: unknown): string[] {
 
 /** An ajv instance for our schemas: all errors, parent schemas in errors, `x-expected` known as annotation. */
 export function schemaAjv(): Ajv2020 {
+  // Loaded on first use: `runbook lint` without a config file (or rule options) never needs ajv.
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTuples: false });
   ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
   return ajv;

@@ -2,11 +2,11 @@
  * The lint cache: per file, a hash of its content under the current settings and the messages it gave.
  * A file whose hash matches is not parsed again and prints the same output as before.
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { VERSION } from '../version.js';
-import type { LintMessage } from './result.js';
+import { resultOf, type LintMessage, type LintResult } from './result.js';
 import type { RuleSettings } from './settings.js';
 
 /** Default cache file, relative to cwd. */
@@ -14,7 +14,19 @@ export const DEFAULT_CACHE_LOCATION = '.runbook/lint-cache.json';
 
 interface CacheEntry {
   hash: string;
+  /** Size and modification time when the file was read: when both are unchanged, it is not read again. */
+  size?: number;
+  mtimeMs?: number;
   messages: LintMessage[];
+  /** The file is a postmortem (linted by the CLI with the postmortem rules, not cached here). */
+  postmortem?: true;
+}
+
+/** What identifies a file's content: its hash, and the size and modification time it was read with. */
+export interface FileStamp {
+  hash: string;
+  size: number;
+  mtimeMs: number;
 }
 
 interface CacheFile {
@@ -28,14 +40,23 @@ export function settingsKey(settings: RuleSettings): string {
   return hash(`${VERSION}\n${JSON.stringify(settings)}`);
 }
 
+let crypto: typeof import('node:crypto') | undefined;
+
 /** SHA-1 of a text (fast, and collisions are no security matter here). */
 export function hash(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  // node:crypto takes ~4 ms to load; a run without --cache never needs it.
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha1').update(text).digest('hex');
 }
 
-/** A cache loaded from disk; `save` writes it back with only the files of this run. */
+/**
+ * A cache loaded from disk; `save` writes it back with only the files of this run (and only when that changes
+ * it). A file whose size and modification time are those it was last read with is taken as unchanged without
+ * reading it (as ESLint's cache does); otherwise its content hash decides.
+ */
 export class LintCache {
   private readonly next: Record<string, CacheEntry> = {};
+  private changed = false;
 
   private constructor(
     readonly location: string,
@@ -52,24 +73,41 @@ export class LintCache {
     } catch {
       // Start empty: a broken cache only costs one cold run.
     }
-    return new LintCache(location, key, {});
+    const cache = new LintCache(location, key, {});
+    cache.changed = true;
+    return cache;
   }
 
-  /** The messages stored for `path` when its content hash is `contentHash`. */
-  get(path: string, contentHash: string): LintMessage[] | undefined {
+  /** The result stored for `path` when it was read with this size and modification time. */
+  unchanged(path: string, size: number, mtimeMs: number): LintResult | undefined {
     const entry = this.previous[path];
-    if (entry?.hash !== contentHash) return undefined;
+    if (entry === undefined || entry.size !== size || entry.mtimeMs !== mtimeMs) return undefined;
+    return this.keep(path, entry);
+  }
+
+  /** The result stored for `path` when its content hash is `stamp.hash` (its size and time are updated). */
+  get(path: string, stamp: FileStamp): LintResult | undefined {
+    const entry = this.previous[path];
+    if (entry?.hash !== stamp.hash) return undefined;
+    if (entry.size !== stamp.size || entry.mtimeMs !== stamp.mtimeMs) this.changed = true;
+    return this.keep(path, { ...entry, size: stamp.size, mtimeMs: stamp.mtimeMs });
+  }
+
+  /** Records the result of `path`. */
+  set(path: string, stamp: FileStamp, result: LintResult): void {
+    this.changed = true;
+    this.next[path] = { ...stamp, messages: result.messages, ...(result.postmortem ? { postmortem: true as const } : {}) };
+  }
+
+  private keep(path: string, entry: CacheEntry): LintResult {
     this.next[path] = entry;
-    return entry.messages;
+    const result = resultOf(path, entry.messages);
+    return entry.postmortem ? { ...result, postmortem: true } : result;
   }
 
-  /** Records the messages of `path`. */
-  set(path: string, contentHash: string, messages: LintMessage[]): void {
-    this.next[path] = { hash: contentHash, messages };
-  }
-
-  /** Writes the cache (atomically: a crash mid-write never leaves half a file). */
+  /** Writes the cache (atomically: a crash mid-write never leaves half a file); nothing when it did not change. */
   async save(): Promise<void> {
+    if (!this.changed && Object.keys(this.next).length === Object.keys(this.previous).length) return;
     await mkdir(dirname(this.location), { recursive: true });
     const temporary = `${this.location}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify({ key: this.key, files: this.next } satisfies CacheFile));

@@ -1,21 +1,26 @@
 /**
- * Lints many files: the cache first, then the linter, in worker threads when there are many files.
+ * Lints many files: the cache first, then the linter — in worker threads when there is a lot to read.
  * Reads files; never writes anything but the cache; no network, no processes.
+ *
+ * Start-up matters as much as throughput (one file must lint in about the time node takes to start), so the
+ * linter itself is imported only when a file needs linting: a `--cache` run over unchanged files never loads
+ * the parser or a rule.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { LintCache, hash } from './cache.js';
-import { lintSource } from './linter.js';
-import { resultOf, toLintResult, type LintResult } from './result.js';
+import type { Worker } from 'node:worker_threads';
+import { LintCache, hash, type FileStamp } from './cache.js';
+import type { LintResult } from './result.js';
 import type { RuleSettings } from './settings.js';
 import type { WorkerFile } from './worker.js';
 
-/** Files above this count are linted in worker threads (below it, starting workers costs more than it saves). */
-export const WORKER_THRESHOLD = 50;
+/**
+ * Bytes of Markdown per worker thread: below this in total, files are linted on the main thread. A worker
+ * loads the linter again (~100 ms of CPU), which pays for itself only on several megabytes of input.
+ */
+export const WORKER_BYTES = 4 * 1024 * 1024;
 
 /** Options of lintFiles. */
 export interface LintFilesOptions {
@@ -23,7 +28,7 @@ export interface LintFilesOptions {
   settings: RuleSettings;
   /** Cache file (absolute or relative to cwd); no cache when absent. */
   cacheLocation?: string;
-  /** Worker threads to use: a number, or `auto` (one per core when there are more than WORKER_THRESHOLD files). */
+  /** Worker threads beside the main thread: a number (0: none), or `auto` (a thread per WORKER_BYTES of input, at most one per core). */
   workers?: number | 'auto';
 }
 
@@ -33,41 +38,60 @@ export async function lintFiles(paths: readonly string[], options: LintFilesOpti
   const files: WorkerFile[] = paths.map((path) => ({ path, absolute: resolve(cwd, path) }));
   const results = new Map<string, LintResult>();
   const cache = options.cacheLocation !== undefined ? await LintCache.load(resolve(cwd, options.cacheLocation), settings) : undefined;
-  const hashes = new Map<string, string>();
+  const stamps = new Map<string, FileStamp>();
   let todo = files;
   if (cache) {
     todo = [];
     for (const file of files) {
-      file.source = await readFile(file.absolute, 'utf8');
-      const contentHash = hash(file.source);
-      hashes.set(file.path, contentHash);
-      const cached = cache.get(file.path, contentHash);
-      if (cached) results.set(file.path, resultOf(file.path, cached));
+      const { size, mtimeMs } = statSync(file.absolute);
+      const unchanged = cache.unchanged(file.path, size, mtimeMs);
+      if (unchanged) {
+        results.set(file.path, unchanged);
+        continue;
+      }
+      file.source = readFileSync(file.absolute, 'utf8');
+      const stamp = { hash: hash(file.source), size, mtimeMs };
+      stamps.set(file.path, stamp);
+      const cached = cache.get(file.path, stamp);
+      if (cached) results.set(file.path, cached);
       else todo.push(file);
     }
   }
 
-  const script = workerScript();
-  // From source (tsx), each worker compiles the whole linter again, which costs more than it saves.
-  const workerCount = options.workers === 'auto' || options.workers === undefined
-    ? todo.length > WORKER_THRESHOLD && !script?.viaTsx ? Math.min(availableParallelism(), Math.ceil(todo.length / WORKER_THRESHOLD)) : 0
-    : options.workers;
-  const fresh = workerCount > 1 && script ? await lintInWorkers(todo, settings, workerCount, script) : await lintHere(todo, settings);
-  for (const result of fresh) {
-    results.set(result.filePath, result);
-    cache?.set(result.filePath, hashes.get(result.filePath)!, result.messages);
+  if (todo.length > 0) {
+    const script = workerScript();
+    const workerCount = options.workers === 'auto' || options.workers === undefined ? autoWorkers(todo, script) : options.workers;
+    const fresh = workerCount > 0 && script ? await lintInWorkers(todo, settings, workerCount, script) : await lintHere(todo, settings);
+    for (const result of fresh) {
+      results.set(result.filePath, result);
+      cache?.set(result.filePath, stamps.get(result.filePath)!, result);
+    }
   }
   await cache?.save();
   return paths.map((path) => results.get(path)!);
 }
 
-async function lintHere(files: readonly WorkerFile[], settings: RuleSettings): Promise<LintResult[]> {
-  const results: LintResult[] = [];
+/** One thread per WORKER_BYTES of input (the main thread counts), at most one per core; none from source (tsx), where each would compile the linter again. */
+function autoWorkers(files: readonly WorkerFile[], script: WorkerScript | undefined): number {
+  if (!script || script.viaTsx) return 0;
+  let bytes = 0;
   for (const file of files) {
-    const source = file.source ?? (await readFile(file.absolute, 'utf8'));
-    results.push(toLintResult(file.path, lintSource(source, settings, { path: file.path })));
+    if (file.source !== undefined) bytes += file.source.length;
+    else {
+      try {
+        bytes += statSync(file.absolute).size;
+      } catch {
+        // Unreadable: reading it reports the problem.
+      }
+    }
   }
-  return results;
+  // The main thread lints too, so one core is already used.
+  return bytes <= WORKER_BYTES ? 0 : Math.min(availableParallelism(), Math.ceil(bytes / WORKER_BYTES)) - 1;
+}
+
+async function lintHere(files: readonly WorkerFile[], settings: RuleSettings): Promise<LintResult[]> {
+  const { lintDocument } = await import('./linter.js');
+  return files.map((file) => lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings));
 }
 
 /** How to start a worker: the built entry beside this module, or (running from source) worker.ts through tsx. */
@@ -84,7 +108,8 @@ function workerScript(): WorkerScript | undefined {
   return existsSync(fileURLToPath(url)) ? { url, viaTsx: here.endsWith('.ts') } : undefined;
 }
 
-function startWorker(script: WorkerScript, workerData: unknown): Worker {
+async function startWorker(script: WorkerScript, workerData: unknown): Promise<Worker> {
+  const { Worker } = await import('node:worker_threads');
   if (!script.viaTsx) return new Worker(script.url, { workerData });
   // A data: module cannot resolve bare specifiers, so tsx is resolved here.
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -92,39 +117,54 @@ function startWorker(script: WorkerScript, workerData: unknown): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
 }
 
-/** Small batches handed out on demand keep both workers busy when file sizes differ. */
+/** Batches handed out on demand keep every thread busy when file sizes differ. */
 const BATCH = 16;
 
-function lintInWorkers(files: readonly WorkerFile[], settings: RuleSettings, count: number, script: WorkerScript): Promise<LintResult[]> {
-  return new Promise((resolvePromise, reject) => {
-    const results: LintResult[] = [];
-    let next = 0;
-    let running = 0;
-    const workers: Worker[] = [];
-    const finish = (error?: unknown) => {
-      for (const worker of workers) void worker.terminate();
-      if (error) reject(error);
-      else resolvePromise(results);
-    };
-    const feed = (worker: Worker) => {
-      if (next >= files.length) {
-        running--;
-        if (running === 0) finish();
-        return;
-      }
-      worker.postMessage(files.slice(next, next + BATCH));
-      next += BATCH;
-    };
-    for (let i = 0; i < count; i++) {
-      const worker = startWorker(script, { runbookLintWorker: true, settings });
-      workers.push(worker);
-      running++;
-      worker.on('message', (batch: LintResult[]) => {
+/**
+ * Lints on the main thread and in `count` workers at once: each takes the next batch when it is done with one
+ * (a worker has two batches in flight, so it never waits for the main thread to hand it one).
+ */
+async function lintInWorkers(files: readonly WorkerFile[], settings: RuleSettings, count: number, script: WorkerScript): Promise<LintResult[]> {
+  const workers = await Promise.all(Array.from({ length: count }, () => startWorker(script, { runbookLintWorker: true, settings })));
+  const { lintDocument } = await import('./linter.js');
+  const results: LintResult[] = [];
+  let next = 0;
+  let inFlight = 0;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const take = (): WorkerFile[] => files.slice(next, (next = Math.min(files.length, next + BATCH)));
+  const feed = (worker: Worker): void => {
+    const batch = take();
+    if (batch.length === 0) return;
+    inFlight++;
+    worker.postMessage(batch);
+  };
+  for (const worker of workers) {
+    worker.on('message', (batch: LintResult[] | { error: string }) => {
+      inFlight--;
+      if (Array.isArray(batch)) {
         results.push(...batch);
         feed(worker);
-      });
-      worker.on('error', finish);
-      feed(worker);
+      } else failure ??= { error: new Error(batch.error) };
+      wake?.();
+    });
+    worker.on('error', (error) => {
+      failure ??= { error };
+      wake?.();
+    });
+    feed(worker);
+    feed(worker);
+  }
+  try {
+    // The main thread's share, one batch at a time, letting worker messages in between.
+    while (!failure && next < files.length) {
+      for (const file of take()) results.push(lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings));
+      await new Promise((resolveTurn) => setImmediate(resolveTurn));
     }
-  });
+    while (!failure && inFlight > 0) await new Promise<void>((resolveWait) => (wake = resolveWait));
+  } finally {
+    for (const worker of workers) void worker.terminate();
+  }
+  if (failure) throw failure.error;
+  return results;
 }

@@ -5,13 +5,13 @@ import { toLintResult, type LintResult } from './result.js';
 import { resolveRuleSettings } from './settings.js';
 
 export { DEFAULT_CACHE_LOCATION, LintCache } from './cache.js';
-export { lintFiles, WORKER_THRESHOLD, type LintFilesOptions } from './engine.js';
+export { lintFiles, WORKER_BYTES, type LintFilesOptions } from './engine.js';
 export { DEFAULT_PATTERNS, expandPaths } from './files.js';
 export { formatGithub } from './formatters/github.js';
 export { formatJson } from './formatters/json.js';
 export { formatSarif } from './formatters/sarif.js';
 export { formatStylish } from './formatters/stylish.js';
-export { ADOPTED_PARSE_RULES, SUPERSEDED_PARSE_RULES, lintSource } from './linter.js';
+export { ADOPTED_PARSE_RULES, POSTMORTEM_TYPE, SUPERSEDED_PARSE_RULES, lintDocument, lintParsed, lintSource } from './linter.js';
 export type { LintMessage, LintResult } from './result.js';
 export { defineRule, type Rule, type RuleContext, type RuleMeta } from './rule.js';
 export { RULES } from './rules/index.js';

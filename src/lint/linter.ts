@@ -5,11 +5,11 @@
  */
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { parseRunbook } from '../parse/index.js';
+import { parseRunbook, type ParseResult } from '../parse/index.js';
+import { parseMarkdown } from '../parse/markdown.js';
 import type { Position } from '../parse/model.js';
 import { LineIndex } from '../parse/positions.js';
-import { processor } from '../parse/processor.js';
-import type { LintMessageData } from './result.js';
+import { resultOf, toLintResult, type LintMessageData, type LintResult } from './result.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rule.js';
 import { RULES } from './rules/index.js';
 import type { RuleSettings } from './settings.js';
@@ -38,10 +38,27 @@ export interface LintSourceOptions {
 
 /** Lints `source` with the enabled rules of `settings`; the returned file's messages are the diagnostics. */
 export function lintSource(source: string, settings: RuleSettings, options: LintSourceOptions = {}): VFile {
-  const { runbook, file, ...rest } = parseRunbook(source, options.path === undefined ? {} : { path: options.path });
+  return lintParsed(source, parseRunbook(source, options.path === undefined ? {} : { path: options.path }), settings);
+}
+
+/**
+ * Lints one file for the engine. A file whose front matter says `type: postmortem` is not a runbook: its result
+ * has no messages and `postmortem: true`, and the CLI lints it with the postmortem rules (src/export).
+ */
+export function lintDocument(path: string, source: string, settings: RuleSettings): LintResult {
+  const parsed = parseRunbook(source, { path });
+  if (parsed.runbook.meta.extra.type === POSTMORTEM_TYPE) return { ...resultOf(path, []), postmortem: true };
+  return toLintResult(path, lintParsed(source, parsed, settings));
+}
+
+/** The front matter `type` that makes a Markdown file a postmortem (the export template writes it). */
+export const POSTMORTEM_TYPE = 'postmortem';
+
+/** Lints a parsed runbook (`parsed` is parseRunbook's result for `source`; its file receives the messages). */
+export function lintParsed(source: string, parsed: ParseResult, settings: RuleSettings): VFile {
+  const { runbook, file, blocks } = parsed;
   // Keep the parser's messages except the ones a lint rule owns.
-  const parsed = file.messages.splice(0);
-  for (const message of parsed) {
+  for (const message of file.messages.splice(0)) {
     const ruleId = message.ruleId ?? '';
     if (Object.hasOwn(SUPERSEDED_PARSE_RULES, ruleId)) continue;
     if (ADOPTED_PARSE_RULES.has(ruleId)) {
@@ -53,8 +70,8 @@ export function lintSource(source: string, settings: RuleSettings, options: Lint
   }
 
   const lines = new LineIndex(source);
-  // The parser may hand over its tree; otherwise it is parsed here, only if a rule reads it.
-  let tree = (rest as { tree?: Root }).tree;
+  // The full mdast (with inline content) is parsed only if a rule reads it; the block tree is free.
+  let tree: Root | undefined;
   for (const [id, setting] of Object.entries(settings)) {
     const rule = RULES[id] as Rule | undefined;
     if (!rule) continue;
@@ -71,9 +88,10 @@ export function lintSource(source: string, settings: RuleSettings, options: Lint
       runbook,
       source,
       get tree() {
-        tree ??= processor.parse(source) as Root;
+        tree ??= parseMarkdown(source);
         return tree;
       },
+      blocks,
       lines,
       options: setting.options,
       report,

@@ -2,8 +2,9 @@
  * PromQL syntax checking with the Prometheus project's own Lezer grammar. The parser never throws; a syntax
  * error is an error node with offsets into the text.
  */
-import { parser } from '@prometheus-io/lezer-promql';
+import { createRequire } from 'node:module';
 import type { Tree } from '@lezer/common';
+import type { parser as PromqlParser } from '@prometheus-io/lezer-promql';
 import { findPlaceholders, maskPlaceholders } from '../steps/template.js';
 
 /** A syntax error at `[start, end)` of the query text. */
@@ -31,8 +32,11 @@ export function maskPromql(query: string): string {
   return masked;
 }
 
-/** Parses a (masked) query. */
+let parser: typeof PromqlParser | undefined;
+
+/** Parses a (masked) query. The grammar is loaded on the first query (a cached lint run never needs it). */
 export function parsePromql(query: string): Tree {
+  parser ??= (createRequire(import.meta.url)('@prometheus-io/lezer-promql') as { parser: typeof PromqlParser }).parser;
   return parser.parse(query);
 }
 

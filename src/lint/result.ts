@@ -28,6 +28,11 @@ export interface LintResult {
   messages: LintMessage[];
   errorCount: number;
   warningCount: number;
+  /**
+   * Set by the engine for a file whose front matter says `type: postmortem`: it is not linted as a runbook
+   * (no messages here); `runbook lint` lints it with the postmortem rules instead.
+   */
+  postmortem?: true;
 }
 
 /** Extra fields the linter sets on VFileMessages. */

@@ -38,8 +38,13 @@ export interface Report {
 export interface RuleContext<Options = Record<string, unknown>> {
   runbook: Runbook;
   source: string;
-  /** The mdast tree the runbook was built from (rules that look beyond steps, e.g. at plain fences). */
+  /** The full mdast tree, inline content included; parsed with micromark on first access (slow: prefer `blocks`). */
   tree: Root;
+  /**
+   * The block tree the runbook was built from: every block node with its exact position, code nodes complete
+   * (rules that look beyond steps, e.g. at plain fences). Paragraphs may have no inline children.
+   */
+  blocks: Root;
   /** Offsets ↔ line:column for `source`. */
   lines: LineIndex;
   options: Options;

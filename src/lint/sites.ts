@@ -4,6 +4,24 @@
  * re-deriving the mitigate layout.
  */
 import type { Attributes, Position, Runbook, Step } from '../parse/model.js';
+import { splitCommandLine, type CommandLine } from '../steps/command-line.js';
+
+// Several rules walk the same sites and split the same command lines: each is computed once per runbook.
+const commandSiteMemo = new WeakMap<Runbook, readonly CommandSite[]>();
+const promqlSiteMemo = new WeakMap<Runbook, readonly PromqlSite[]>();
+const commandLineMemo = new Map<string, CommandLine>();
+
+/** splitCommandLine(body), computed once per body (rules must not change the result). */
+export function commandLine(body: string): Readonly<CommandLine> {
+  let line = commandLineMemo.get(body);
+  if (!line) {
+    // Bounded: a long run over many files must not keep every body it saw.
+    if (commandLineMemo.size >= 2000) commandLineMemo.clear();
+    line = splitCommandLine(body);
+    commandLineMemo.set(body, line);
+  }
+  return line;
+}
 
 /** One command body: a `kubectl`/`sh` step, a `check` with `run=`, or a mitigation's action or rollback. */
 export interface CommandSite {
@@ -32,7 +50,13 @@ export interface PromqlSite {
 }
 
 /** Every command body of the runbook, in document order. */
-export function commandSites(runbook: Runbook): CommandSite[] {
+export function commandSites(runbook: Runbook): readonly CommandSite[] {
+  let sites = commandSiteMemo.get(runbook);
+  if (!sites) commandSiteMemo.set(runbook, (sites = findCommandSites(runbook)));
+  return sites;
+}
+
+function findCommandSites(runbook: Runbook): CommandSite[] {
   const sites: CommandSite[] = [];
   for (const step of runbook.steps) {
     const base = { step, attributes: step.attributes, position: step.position };
@@ -75,7 +99,13 @@ export function commandSites(runbook: Runbook): CommandSite[] {
 }
 
 /** Every PromQL body of the runbook, in document order. */
-export function promqlSites(runbook: Runbook): PromqlSite[] {
+export function promqlSites(runbook: Runbook): readonly PromqlSite[] {
+  let sites = promqlSiteMemo.get(runbook);
+  if (!sites) promqlSiteMemo.set(runbook, (sites = findPromqlSites(runbook)));
+  return sites;
+}
+
+function findPromqlSites(runbook: Runbook): PromqlSite[] {
   const sites: PromqlSite[] = [];
   for (const step of runbook.steps) {
     const base = { step, attributes: step.attributes, position: step.position, body: step.body, bodyStart: step.bodyPosition.start.offset };

@@ -1,11 +1,11 @@
 /**
  * A lint worker thread: receives batches of files, lints them, posts plain results back. Entry point of its
- * own (tsup entry `lint-worker`), loaded by the engine only when there are many files.
+ * own (tsup entry `lint-worker`), loaded by the engine only when there is a lot to lint.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { lintSource } from './linter.js';
-import { toLintResult, type LintResult } from './result.js';
+import { lintDocument } from './linter.js';
+import type { LintResult } from './result.js';
 import type { RuleSettings } from './settings.js';
 
 /** One file to lint: where to read it, how to show it, and its text when the main thread already read it. */
@@ -16,20 +16,19 @@ export interface WorkerFile {
 }
 
 /** Lints one file, reading it when its text is not given. */
-export async function lintWorkerFile(file: WorkerFile, settings: RuleSettings): Promise<LintResult & { source: string }> {
-  const source = file.source ?? (await readFile(file.absolute, 'utf8'));
-  return { ...toLintResult(file.path, lintSource(source, settings, { path: file.path })), source };
+export function lintWorkerFile(file: WorkerFile, settings: RuleSettings): LintResult {
+  return lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings);
 }
 
 if (parentPort && (workerData as { runbookLintWorker?: boolean } | undefined)?.runbookLintWorker) {
   const port = parentPort;
   const { settings } = workerData as { settings: RuleSettings };
-  port.on('message', async (batch: WorkerFile[]) => {
-    const results: LintResult[] = [];
-    for (const file of batch) {
-      const { source: _source, ...result } = await lintWorkerFile(file, settings);
-      results.push(result);
+  port.on('message', (batch: WorkerFile[]) => {
+    try {
+      port.postMessage(batch.map((file) => lintWorkerFile(file, settings)));
+    } catch (error) {
+      // An unreadable file: the main thread rejects with this, as it would linting the file itself.
+      port.postMessage({ error: error instanceof Error ? error.message : String(error) });
     }
-    port.postMessage(results);
   });
 }

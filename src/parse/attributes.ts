@@ -2,10 +2,10 @@
  * Attribute blocks (`{#id key="value" key=value flag}`) parsed with remark-directive's own grammar, so the
  * fenced form and the directive form of a step accept exactly the same attributes.
  */
-import type { Paragraph, Root } from 'mdast';
+import type { Paragraph } from 'mdast';
 import type {} from 'mdast-util-directive';
+import { parseMarkdown } from './markdown.js';
 import type { Attributes } from './model.js';
-import { processor } from './processor.js';
 
 /** A parsed attribute block: its attributes (`#id` as `id`, `.c` as `class`) or why it is malformed. */
 export type AttributeBlock = { ok: true; attributes: Attributes } | { ok: false; reason: string };
@@ -15,8 +15,10 @@ export type AttributeBlock = { ok: true; attributes: Attributes } | { ok: false;
  * exactly when that yields one directive that consumes the whole text.
  */
 export function parseAttributeBlock(block: string): AttributeBlock {
+  const simple = readSimpleAttributes(block);
+  if (simple) return { ok: true, attributes: simple };
   const probe = `:x${block}`;
-  const tree = processor.parse(probe) as Root;
+  const tree = parseMarkdown(probe);
   const paragraph = tree.children.length === 1 ? tree.children[0] : undefined;
   const directive = paragraph?.type === 'paragraph' && (paragraph as Paragraph).children.length === 1 ? (paragraph as Paragraph).children[0] : undefined;
   if (directive?.type === 'textDirective' && directive.name === 'x' && directive.position?.end.offset === probe.length) {
@@ -25,6 +27,26 @@ export function parseAttributeBlock(block: string): AttributeBlock {
     return { ok: true, attributes };
   }
   return { ok: false, reason: malformedReason(block) };
+}
+
+/** `#id`, `key="value"`, `key='value'`, `key=value` and `flag`, separated by single spaces. */
+const SIMPLE_BLOCK = /^\{ *(?:(?:#[^\s"'#.<=>`}&\\]+|[A-Za-z0-9_-][\w.:-]*(?:="[^"&\\\n\r]*"|='[^'&\\\n\r]*'|=[^\s"'<=>`}&\\]+)?)(?: +|(?=\})))*\}$/;
+const SIMPLE_ATTRIBUTE = /#([^\s"'#.<=>`}&\\]+)|([A-Za-z0-9_-][\w.:-]*)(?:="([^"]*)"|='([^']*)'|=([^\s}]+))?/g;
+
+/**
+ * The attributes of a block written in the plain subset of the grammar (ASCII, no character references, no
+ * classes, no key given twice), read without micromark; undefined for anything else, which then goes through
+ * micromark. On that subset both readings are the same (test/lint/fast-parse.test.ts compares them).
+ */
+function readSimpleAttributes(block: string): Attributes | undefined {
+  if (!SIMPLE_BLOCK.test(block) || /[^\x20-\x7e]/.test(block)) return undefined;
+  const attributes: Attributes = {};
+  for (const match of block.slice(1, -1).matchAll(SIMPLE_ATTRIBUTE)) {
+    const key = match[1] !== undefined ? 'id' : match[2]!;
+    if (Object.hasOwn(attributes, key)) return undefined;
+    attributes[key] = match[1] ?? match[3] ?? match[4] ?? match[5] ?? '';
+  }
+  return attributes;
 }
 
 /** Why a block failed, as far as can be told without re-implementing the grammar. */

@@ -77,9 +77,13 @@ export class RunbookBuilder {
     private readonly path?: string,
   ) {}
 
+  /** The block tree the last `build` read (see src/parse/blocks.ts: inline content may be left out). */
+  tree?: Root;
+
   /** Parses and builds; reports every problem through the reporter. */
   build(): Runbook {
-    const tree = processor.parse(this.source) as Root;
+    const tree = processor.parse(this.source);
+    this.tree = tree;
     let meta: Omit<RunbookMeta, 'title'> & { title?: string } = { alerts: [], owners: [], params: {}, extra: {} };
     let frontmatterPosition: Position | undefined;
     let frontmatterBroken = false;

@@ -2,10 +2,16 @@
  * Front matter: its JSON Schema (defined once, here; `schemas/frontmatter.schema.json` is generated from it),
  * YAML parsing with errors mapped into the file, validation with ajv, and normalisation into RunbookMeta.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { isMap, isPair, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Document, Node as YamlNode } from 'yaml';
 import type { ParamSpec, RunbookMeta } from './model.js';
 import type { Reporter } from './diagnostics.js';
+import { readSimpleYaml } from './simple-yaml.js';
+
+const require = createRequire(import.meta.url);
+/** The YAML library, loaded on first use (most front matter is read by readSimpleYaml). */
+const yaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
 
 const NAME = '^[A-Za-z_][\\w-]*$';
 const stringOrList = (what: string) => ({
@@ -61,8 +67,51 @@ const KNOWN_KEYS = new Set(Object.keys(FRONTMATTER_SCHEMA.properties));
 
 let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, formats: { regex: isRegExp } }).compile(FRONTMATTER_SCHEMA);
+  // Compiling the schema costs ~100 ms: only front matter that is not plainly valid needs ajv's error list.
+  if (plainlyValidFrontmatter(value)) return [];
+  if (!validator) {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    validator = new Ajv2020({ allErrors: true, allowUnionTypes: true, formats: { regex: isRegExp } }).compile(FRONTMATTER_SCHEMA);
+  }
   return validator(value) ? [] : [...(validator.errors ?? [])];
+}
+
+const PARAM_KEYS = new Set(['description', 'default', 'required', 'pattern']);
+const PARAM_NAME = new RegExp(NAME, 'u');
+/** A plain object (an odd prototype, as `__proto__:` keys could give, is left to ajv). */
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+const isStringOrList = (value: unknown): boolean => typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+
+/**
+ * True only when `data` satisfies FRONTMATTER_SCHEMA, checked by hand (false when unsure: then ajv decides and
+ * says why). Every check here is at least as strict as the schema's; test/lint/fast-parse.test.ts compares.
+ */
+export function plainlyValidFrontmatter(data: unknown): boolean {
+  if (!isRecord(data)) return false;
+  const has = (key: string) => Object.hasOwn(data, key);
+  if (has('title') && !(typeof data.title === 'string' && data.title.length > 0)) return false;
+  for (const key of ['service', 'severity', 'context', 'namespace']) if (has(key) && typeof data[key] !== 'string') return false;
+  for (const key of ['alerts', 'owners']) if (has(key) && !isStringOrList(data[key])) return false;
+  if (has('prometheus') && !(typeof data.prometheus === 'string' && /^https?:\/\//u.test(data.prometheus))) return false;
+  if (has('params')) {
+    if (!isRecord(data.params)) return false;
+    for (const [name, spec] of Object.entries(data.params)) {
+      if (!PARAM_NAME.test(name)) return false;
+      if (spec === null) continue;
+      if (!isRecord(spec)) return false;
+      for (const [key, value] of Object.entries(spec)) {
+        if (!PARAM_KEYS.has(key)) return false;
+        const ok =
+          key === 'description' ? typeof value === 'string'
+          : key === 'default' ? typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+          : key === 'required' ? typeof value === 'boolean'
+          : typeof value === 'string' && isRegExp(value);
+        if (!ok) return false;
+      }
+    }
+  }
+  return true;
 }
 
 function isRegExp(text: string): boolean {
@@ -83,8 +132,11 @@ export interface FrontmatterResult {
 
 /** Parses the YAML `text` that starts at file offset `base`, reporting problems through `report`. */
 export function parseFrontmatter(text: string, base: number, report: Reporter): FrontmatterResult {
+  // Plain front matter that is valid needs neither the YAML library nor ajv: no errors, no positions.
+  const simple = readSimpleYaml(text);
+  if (simple !== undefined && plainlyValidFrontmatter(simple)) return { meta: normalise(simple), broken: false };
   const empty: FrontmatterResult['meta'] = { alerts: [], owners: [], params: {}, extra: {} };
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const clamp = (offset: number) => base + Math.max(0, Math.min(offset, text.length));
   for (const error of doc.errors) {
     report.error('frontmatter-yaml', `Front matter is not valid YAML: ${firstLine(error.message)}`, clamp(error.pos[0]), clamp(error.pos[1]));
@@ -184,6 +236,7 @@ function locate(doc: Document, error: ErrorObject, length: number): { start: num
   const parentPath = keyName === undefined ? path.slice(0, -1) : path;
   const name = keyName ?? path[path.length - 1];
   const parent = parentPath.length ? doc.getIn(parentPath, true) : doc.contents;
+  const { isMap, isPair, isScalar } = yaml();
   if (name !== undefined && isMap(parent)) {
     const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === name);
     const node = (keyName === undefined ? pair?.value : pair?.key) as YamlNode | null | undefined;

@@ -1,6 +1,7 @@
 /**
  * The parser: runbook Markdown → Runbook model plus positioned diagnostics. Never throws on bad input.
  */
+import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { RunbookBuilder } from './build.js';
 import { Reporter, type ParseRuleId } from './diagnostics.js';
@@ -22,6 +23,12 @@ export interface ParseOptions {
 export interface ParseResult {
   runbook: Runbook;
   file: VFile;
+  /**
+   * The Markdown block tree the runbook was built from: every block node (heading, paragraph, code, list,
+   * container, …) with its exact position, code nodes complete. Inline content of paragraphs is left out
+   * when the fast block reader read the file (src/parse/blocks.ts); parse with micromark for it.
+   */
+  blocks: Root;
 }
 
 /** Parses runbook Markdown. Problems become messages on `file`; an internal failure becomes one fatal message. */
@@ -30,7 +37,9 @@ export function parseRunbook(source: string, options: ParseOptions = {}): ParseR
   const file = options.path === undefined ? new VFile({ value: text }) : new VFile({ path: options.path, value: text });
   try {
     const lines = new LineIndex(text);
-    return { runbook: new RunbookBuilder(text, lines, new Reporter(file, lines), options.path).build(), file };
+    const builder = new RunbookBuilder(text, lines, new Reporter(file, lines), options.path);
+    const runbook = builder.build();
+    return { runbook, file, blocks: builder.tree! };
   } catch (error) {
     // A parser bug must not take the caller down: it becomes a positioned error like any other.
     const detail = error instanceof Error ? error.message : String(error);
@@ -47,6 +56,6 @@ export function parseRunbook(source: string, options: ParseOptions = {}): ParseR
       steps: [],
     };
     if (options.path !== undefined) runbook.path = options.path;
-    return { runbook, file };
+    return { runbook, file, blocks: { type: 'root', children: [] } };
   }
 }

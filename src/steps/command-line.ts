@@ -29,6 +29,8 @@ export interface CommandLine {
 }
 
 const OPERATORS = ['&&', '||', '>>', '2>', '&>', '$(', '|', '&', ';', '<', '>', '`', '(', ')'] as const;
+/** First characters of OPERATORS: any other character cannot start one (saves testing each operator). */
+const OPERATOR_STARTS = new Set(OPERATORS.map((op) => op[0]!));
 
 /** Splits `body` into words. Backslash-newline continues a line; a `#` at the start of a word starts a comment. */
 export function splitCommandLine(body: string): CommandLine {
@@ -119,7 +121,7 @@ export function splitCommandLine(body: string): CommandLine {
       word.end = i;
       continue;
     }
-    const operator = OPERATORS.find((op) => body.startsWith(op, i));
+    const operator = OPERATOR_STARTS.has(c) ? OPERATORS.find((op) => body.startsWith(op, i)) : undefined;
     // `2>` is only a redirection at the start of a word; `a2>b` is still a redirection, but `x=2` is not.
     if (operator && !(operator === '2>' && current)) {
       if (current) current.end = i;
@@ -128,13 +130,21 @@ export function splitCommandLine(body: string): CommandLine {
       i += operator.length;
       continue;
     }
+    // A run of plain characters is added at once.
     const word = begin(i);
-    word.value += c;
-    i++;
+    let end = i + 1;
+    while (end < body.length && isPlain(body[end]!)) end++;
+    word.value += body.slice(i, end);
+    i = end;
     word.end = i;
   }
   finish();
   return { words, problems };
+}
+
+/** A character the loop above handles like any letter: not space, quote, backslash, `#` or an operator start. */
+function isPlain(c: string): boolean {
+  return !(c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === "'" || c === '"' || c === '\\' || OPERATOR_STARTS.has(c));
 }
 
 function shellMessage(op: string): string {

@@ -21,8 +21,14 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
-/** Every rule a result can name: the lint rules, then the parser's diagnostics. */
-function sarifRules(): SarifRule[] {
+/** Options of formatSarif. */
+export interface SarifOptions {
+  /** More rules results may name (id → description), e.g. the postmortem rules; listed after the others. */
+  extraRules?: Readonly<Record<string, string>>;
+}
+
+/** Every rule a result can name: the lint rules, then the parser's diagnostics, then `extra`. */
+function sarifRules(extra: Readonly<Record<string, string>> = {}): SarifRule[] {
   const rules: SarifRule[] = Object.values(RULES).map((rule) => ({
     id: rule.meta.id,
     shortDescription: { text: rule.meta.description },
@@ -40,6 +46,9 @@ function sarifRules(): SarifRule[] {
       defaultConfiguration: { level: 'error' },
     });
   }
+  for (const [id, description] of Object.entries(extra)) {
+    rules.push({ id, shortDescription: { text: description }, help: { text: 'See docs/lint.md#postmortems in the runbook repository.' }, defaultConfiguration: { level: 'error' } });
+  }
   return rules;
 }
 
@@ -50,8 +59,8 @@ function artifactLocation(path: string): { uri: string; uriBaseId?: string } {
 }
 
 /** Formats results as a SARIF 2.1.0 log. */
-export function formatSarif(results: readonly LintResult[]): string {
-  const rules = sarifRules();
+export function formatSarif(results: readonly LintResult[], options: SarifOptions = {}): string {
+  const rules = sarifRules(options.extraRules);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const sarifResults = results.flatMap((result) =>
     result.messages.map((message) => {

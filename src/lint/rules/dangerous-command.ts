@@ -1,7 +1,7 @@
-import { splitCommandLine, type Word } from '../../steps/command-line.js';
+import type { Word } from '../../steps/command-line.js';
 import { kubectlVerb } from '../../steps/kubectl-verbs.js';
 import { defineRule } from '../rule.js';
-import { commandSites } from '../sites.js';
+import { commandLine, commandSites } from '../sites.js';
 
 /** The dangerous patterns, by the name the `allow` option takes. */
 const CHECKS = ['delete-namespace', 'delete-all', 'delete-crd', 'drain-without-ignore-daemonsets', 'scale-to-zero-all', 'rm-rf-root'] as const;
@@ -57,7 +57,7 @@ function rmFindings(words: readonly Word[]): Finding[] {
 
 /** Splits a shell body into simple commands at operators (`|`, `&&`, `;`, …) and at unescaped newlines. */
 function commands(body: string): Word[][] {
-  const { words, problems } = splitCommandLine(body);
+  const { words, problems } = commandLine(body);
   const groups: Word[][] = [];
   let current: Word[] = [];
   let lastEnd = 0;
@@ -108,7 +108,7 @@ export default defineRule<{ allow: string[] }>({
   check(context) {
     const allowed = new Set(context.options.allow);
     for (const site of commandSites(context.runbook)) {
-      const groups = site.runner === 'kubectl' ? [splitCommandLine(site.body).words] : commands(site.body);
+      const groups = site.runner === 'kubectl' ? [commandLine(site.body).words] : commands(site.body);
       for (const words of groups) {
         const program = words[0]?.value;
         const findings =

@@ -1,5 +1,4 @@
-import type { Code } from 'mdast';
-import { visit } from 'unist-util-visit';
+import type { Code, Nodes } from 'mdast';
 import { parsePromql, promqlSyntaxErrors } from '../promql.js';
 import { defineRule } from '../rule.js';
 
@@ -20,6 +19,12 @@ function looksLikePromql(text: string): boolean {
     },
   });
   return selector && shaped;
+}
+
+/** The code nodes under `node`, in document order (code sits in blocks only, never inline). */
+function collectCode(node: Nodes, into: Code[]): void {
+  if (node.type === 'code') into.push(node);
+  else if ('children' in node) for (const child of node.children as Nodes[]) collectCode(child, into);
 }
 
 /** True when a shell fence runs kubectl (a `$ ` prompt is allowed, as in `console` fences). */
@@ -43,9 +48,7 @@ export default defineRule({
     const steps = context.runbook.steps.map((step) => [step.position.start.offset, step.position.end.offset] as const);
     let next = 0;
     const codes: Code[] = [];
-    visit(context.tree, 'code', (node) => {
-      codes.push(node);
-    });
+    collectCode(context.blocks, codes);
     for (const code of codes) {
       const start = code.position?.start.offset;
       if (start === undefined) continue;

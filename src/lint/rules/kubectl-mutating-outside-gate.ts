@@ -1,7 +1,6 @@
-import { splitCommandLine } from '../../steps/command-line.js';
 import { isReadOnlyKubectl, kubectlVerb } from '../../steps/kubectl-verbs.js';
 import { defineRule } from '../rule.js';
-import { commandSites } from '../sites.js';
+import { commandLine, commandSites } from '../sites.js';
 
 /** Only a `mitigate` asks for approval before it runs, so a change to the cluster anywhere else is ungated. */
 export default defineRule({
@@ -18,7 +17,7 @@ export default defineRule({
   check(context) {
     for (const site of commandSites(context.runbook)) {
       if (site.runner !== 'kubectl' || site.gated) continue;
-      const { words } = splitCommandLine(site.body);
+      const { words } = commandLine(site.body);
       if (words.length === 0) continue;
       const argv = words.map((word) => word.value);
       if (isReadOnlyKubectl(argv)) continue;

@@ -1,7 +1,6 @@
-import { splitCommandLine } from '../../steps/command-line.js';
 import { kubectlVerb } from '../../steps/kubectl-verbs.js';
 import { defineRule } from '../rule.js';
-import { commandSites } from '../sites.js';
+import { commandLine, commandSites } from '../sites.js';
 
 /** Resource names (plural, singular, short) that are not namespaced. */
 const CLUSTER_SCOPED = new Set([
@@ -68,7 +67,7 @@ export default defineRule({
     if (meta.namespace !== undefined || Object.hasOwn(meta.params, 'namespace')) return;
     for (const site of commandSites(context.runbook)) {
       if (site.runner !== 'kubectl' || site.attributes.namespace !== undefined) continue;
-      const { words } = splitCommandLine(site.body);
+      const { words } = commandLine(site.body);
       const argv = words.map((word) => word.value);
       if (argv.some((word) => NAMESPACE_FLAG.test(word))) continue;
       if (isNamespaced(argv) !== true) continue;

@@ -1,6 +1,5 @@
-import { splitCommandLine } from '../../steps/command-line.js';
 import { defineRule } from '../rule.js';
-import { commandSites } from '../sites.js';
+import { commandLine, commandSites } from '../sites.js';
 
 /** A kubectl command runs as an argv array without a shell, so shell syntax in it cannot work. */
 export default defineRule({
@@ -13,7 +12,7 @@ export default defineRule({
   check(context) {
     for (const site of commandSites(context.runbook)) {
       if (site.runner !== 'kubectl') continue;
-      for (const problem of splitCommandLine(site.body).problems) {
+      for (const problem of commandLine(site.body).problems) {
         context.report({ messageId: 'shell', data: { message: problem.message }, start: site.bodyStart + problem.start, end: site.bodyStart + problem.end });
       }
     }
