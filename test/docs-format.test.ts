@@ -51,3 +51,21 @@ describe('docs/format.md', () => {
     expect(doc).toContain('](../schemas/frontmatter.schema.json)');
   });
 });
+
+describe('README.md', () => {
+  const readme = readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
+  const blocks: string[] = [];
+  visit(unified().use(remarkParse).parse(readme) as Root, 'code', (node: Code) => {
+    if (node.lang === 'markdown') blocks.push(node.value);
+  });
+
+  it('its example runbook parses clean, lints without errors and has the steps the text names', async () => {
+    expect(blocks).toHaveLength(1);
+    const { runbook, file } = parseRunbook(blocks[0]!);
+    expect(file.messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.reason}`)).toEqual([]);
+    expect(runbook.steps.map((s) => `${s.kind} ${s.id}`)).toEqual(['check payment-error-ratio', 'kubectl gateway-pods', 'mitigate restart-gateway']);
+    const { lintRunbook } = await import('../src/lint/index.js');
+    const result = await lintRunbook(blocks[0]!, { path: 'README.md' });
+    expect(result.messages.filter((m) => m.severity === 2)).toEqual([]);
+  });
+});
