@@ -227,6 +227,7 @@ export class RunbookBuilder {
     else {
       bodyEnd = Math.max(bodyStart, node.position!.end.offset!);
       if (this.source[bodyEnd - 1] === '\n') bodyEnd -= this.source[bodyEnd - 2] === '\r' ? 2 : 1;
+      else if (this.source[bodyEnd - 1] === '\r') bodyEnd -= 1;
       bodyEnd = Math.max(bodyStart, bodyEnd);
     }
     const body: Body = {
@@ -319,7 +320,12 @@ export class RunbookBuilder {
     };
   }
 
-  /** A fence's body is `code.value`; each of its lines is the end of one file line (indentation is stripped). */
+  /**
+   * A fence's body. Each line of `code.value` is the end of one file line (a fence indented in a list or a
+   * quote has its indentation stripped, as CommonMark defines). A fence at column 1 has nothing stripped, so
+   * its body is sliced from the source: `code.value` has NUL replaced by U+FFFD, which would break the
+   * byte-exact promise of the model (and make micromark's reading differ from the block reader's).
+   */
   private fenceBody(node: Code): Body {
     const value = node.value;
     const openLine = node.position!.start.line;
@@ -329,20 +335,26 @@ export class RunbookBuilder {
     }
     const valueStarts: number[] = [];
     const fileStarts: number[] = [];
+    // micromark keeps each line ending as written (`\n`, `\r\n` or a lone `\r`), and LineIndex counts the same ones.
+    const ending = /\r\n|\r|\n/g;
     let offset = 0;
-    value.split('\n').forEach((text, k) => {
-      const line = openLine + 1 + k;
-      const content = text.endsWith('\r') ? text.slice(0, -1) : text;
+    for (let line = openLine + 1; ; line++) {
+      const match = ending.exec(value);
+      const contentEnd = match ? match.index : value.length;
       valueStarts.push(offset);
-      fileStarts.push(Math.max(this.lines.lineStart(line), this.lines.lineContentEnd(line) - content.length));
-      offset += text.length + 1;
-    });
+      fileStarts.push(Math.max(this.lines.lineStart(line), this.lines.lineContentEnd(line) - (contentEnd - offset)));
+      if (!match) break;
+      offset = contentEnd + match[0].length;
+    }
     const toFile: BodyOffsetMap = (at) => {
       let k = valueStarts.length - 1;
       while (k > 0 && valueStarts[k]! > at) k--;
       return fileStarts[k]! + (at - valueStarts[k]!);
     };
-    return { body: value, bodyPosition: this.lines.position(toFile(0), toFile(value.length)), toFile };
+    const start = toFile(0);
+    const end = toFile(value.length);
+    const body = node.position!.start.column === 1 ? this.source.slice(start, end) : value;
+    return { body, bodyPosition: this.lines.position(start, end), toFile };
   }
 
   // ---------------------------------------------------------------- steps

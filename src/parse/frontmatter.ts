@@ -136,7 +136,9 @@ export function parseFrontmatter(text: string, base: number, report: Reporter): 
   const simple = readSimpleYaml(text);
   if (simple !== undefined && plainlyValidFrontmatter(simple)) return { meta: normalise(simple), broken: false };
   const empty: FrontmatterResult['meta'] = { alerts: [], owners: [], params: {}, extra: {} };
-  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the library would otherwise print its warnings on process stderr (a library must not);
+  // the ones that matter are reported below as positioned diagnostics instead.
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const clamp = (offset: number) => base + Math.max(0, Math.min(offset, text.length));
   for (const error of doc.errors) {
     report.error('frontmatter-yaml', `Front matter is not valid YAML: ${firstLine(error.message)}`, clamp(error.pos[0]), clamp(error.pos[1]));
@@ -146,12 +148,60 @@ export function parseFrontmatter(text: string, base: number, report: Reporter): 
     report.warn('frontmatter-yaml', `Front matter YAML: ${firstLine(warning.message)}`, clamp(warning.pos[0]), clamp(warning.pos[1]));
   }
 
-  const data: unknown = doc.toJS() ?? {};
+  if (reportTreeProblems(doc, text, clamp, report)) return { meta: empty, broken: true };
+
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    // What reportTreeProblems cannot see (an alias count past the library's limit, …) still gets a position.
+    const whole = (doc.contents as YamlNode | null)?.range ?? [0, text.length];
+    report.error('frontmatter-yaml', `Front matter YAML could not be read: ${firstLine((error as Error).message)}`, clamp(whole[0]), clamp(whole[1]));
+    return { meta: empty, broken: true };
+  }
   for (const error of reportable(validate(data))) {
     const { start, end } = locate(doc, error, text.length);
     report.error('frontmatter-schema', schemaMessage(error, data), base + start, base + end);
   }
   return { meta: normalise(data), broken: false };
+}
+
+/**
+ * What the YAML parser accepts but `toJS` cannot give a runbook: an alias with no anchor before it (`*em*`,
+ * which `toJS` throws on) is an error; a map or list used as a key (`{{ns}}: x` is a flow map in YAML) is a
+ * warning, since the key becomes the text the library prints for it. Returns true when there was an error.
+ */
+function reportTreeProblems(doc: Document, text: string, clamp: (offset: number) => number, report: Reporter): boolean {
+  const { isCollection, isSeq, visit } = yaml();
+  let broken = false;
+  let reportedKeyEnd = -1;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return;
+      broken = true;
+      report.error(
+        'frontmatter-yaml',
+        `Front matter is not valid YAML: found the alias \`*${node.source}\` with no anchor \`&${node.source}\` before it; ` +
+          'quote the value if it is text',
+        clamp(node.range[0]),
+        clamp(node.range[1]),
+      );
+    },
+    Pair(_key, pair) {
+      const key = pair.key as YamlNode | null;
+      // One warning for `{{ns}}`, not a second one for the `{ns}` map inside it.
+      if (!isCollection(key) || !key.range || key.range[0] < reportedKeyEnd) return;
+      reportedKeyEnd = key.range[1];
+      report.warn(
+        'frontmatter-yaml',
+        `Front matter YAML: found a ${isSeq(key) ? 'list' : 'map'} \`${firstLine(text.slice(key.range[0], key.range[1]))}\` used as a key, ` +
+          'which is read as text; quote the key if it is a name (`"{{name}}": …`)',
+        clamp(key.range[0]),
+        clamp(key.range[1]),
+      );
+    },
+  });
+  return broken;
 }
 
 /** Drops the per-branch errors of an `anyOf` (its own error says it better) and repeats at one path. */

@@ -15,13 +15,13 @@ export function checkKubectlBody(body: string, toFile: BodyOffsetMap, report: Re
     report.error('kubectl-shell-syntax', problem.message, toFile(problem.start), toFile(problem.end));
   }
   for (let i = 1; i < words.length; i++) {
-    // Words are on different command lines when the gap between them has a newline that is not a `\` continuation.
+    // Words are on different command lines when the gap between them has a line break that is not a `\`
+    // continuation. A lone `\r` is a line break too (for Markdown and every position): the splitter reads it as
+    // a space, so without this, what an editor shows as two command lines would run as one command.
     const gap = body.slice(words[i - 1]!.end, words[i]!.start).replace(/\\\r?\n/g, '');
-    if (gap.includes('\n')) {
+    if (/[\r\n]/.test(gap)) {
       const second = words[i]!;
-      let lineEnd = body.indexOf('\n', second.start);
-      if (lineEnd === -1) lineEnd = body.length;
-      else if (body[lineEnd - 1] === '\r') lineEnd--;
+      const lineEnd = second.start + /[\r\n]|$/.exec(body.slice(second.start))!.index;
       report.error(
         'kubectl-multiple-commands',
         'Found a second command line in a kubectl step, which runs exactly one command; ' +

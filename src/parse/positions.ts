@@ -4,18 +4,29 @@
  */
 import type { Point, Position } from './model.js';
 
+/** The line endings CommonMark knows, longest first so `\r\n` is one break. */
+const LINE_ENDING = /\r\n|\r|\n/g;
+
 /** Line starts of a text, for converting UTF-16 offsets to 1-based line:column points. */
 export class LineIndex {
   /** Offset where each line starts; `starts[0] === 0`. */
   private readonly starts: number[] = [0];
 
   constructor(readonly text: string) {
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
+    if (!text.includes('\r')) {
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
+      return;
+    }
+    // micromark (so every mdast position) ends a line at `\r\n`, `\n` and a lone `\r` (old Mac files);
+    // counting fewer line breaks here would shift every line:column after the first lone `\r`.
+    for (const match of text.matchAll(LINE_ENDING)) this.starts.push(match.index + match[0].length);
   }
 
-  /** The point at `offset` (clamped into the text). */
+  /** The point at `offset` (clamped into the text; an offset inside a `\r\n` is moved to before it). */
   point(offset: number): Point {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let clamped = Math.max(0, Math.min(offset, this.text.length));
+    // Between `\r` and `\n` there is no line:column (the YAML library reports such offsets): use the line's end.
+    if (this.text.charCodeAt(clamped) === 10 && this.text.charCodeAt(clamped - 1) === 13) clamped--;
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
@@ -36,7 +47,7 @@ export class LineIndex {
     return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
   }
 
-  /** Offset just past the last character of 1-based `line`, before its `\n` or `\r\n`. */
+  /** Offset just past the last character of 1-based `line`, before its `\n`, `\r\n` or `\r`. */
   lineContentEnd(line: number): number {
     const next = line < this.starts.length ? this.starts[line]! : this.text.length + 1;
     let end = next - 1;

@@ -29,17 +29,28 @@ export const RUNS = {
   shValue: 200,
 } as const;
 
-/** Checks `point` is a real place in `text` (lines split on `\n`, columns in UTF-16 units, offset agreeing). */
+/** Lines of `text` split as CommonMark does (`\r\n`, `\n` or a lone `\r`), each with the offset it starts at. */
+function linesOf(text: string): { text: string; start: number }[] {
+  const lines: { text: string; start: number }[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/\r\n|\r|\n/g)) {
+    lines.push({ text: text.slice(start, match.index), start });
+    start = match.index + match[0].length;
+  }
+  lines.push({ text: text.slice(start), start });
+  return lines;
+}
+
+/** Checks `point` is a real place in `text` (lines split as CommonMark does, columns in UTF-16 units, offset agreeing). */
 function assertInside(text: string, point: Point, what: string): void {
-  const lines = text.split('\n');
+  const lines = linesOf(text);
   expect(point.line, `${what}: line`).toBeGreaterThanOrEqual(1);
   expect(point.line, `${what}: line`).toBeLessThanOrEqual(lines.length);
   const line = lines[point.line - 1]!;
   expect(point.column, `${what}: column`).toBeGreaterThanOrEqual(1);
-  expect(point.column, `${what}: column`).toBeLessThanOrEqual(line.length + 1);
+  expect(point.column, `${what}: column`).toBeLessThanOrEqual(line.text.length + 1);
   if (point.offset !== undefined) {
-    const lineStart = lines.slice(0, point.line - 1).reduce((n, l) => n + l.length + 1, 0);
-    expect(point.offset, `${what}: offset agrees with line:column`).toBe(lineStart + point.column - 1);
+    expect(point.offset, `${what}: offset agrees with line:column`).toBe(line.start + point.column - 1);
   }
 }
 
@@ -50,20 +61,10 @@ function assertPosition(text: string, position: Position, what: string): void {
   expect(before, `${what}: start ≤ end`).toBe(true);
 }
 
-/**
- * Inputs that trigger the bugs listed under "known bugs" below are kept out of the general properties so
- * those stay green and keep guarding everything else. When a known-bug test starts failing, the bug is
- * fixed: delete that test and its clause here.
- */
-function triggersKnownParserBug(source: string): boolean {
-  const frontMatter = /^---\n([\s\S]*?)\n---/.exec(source)?.[1] ?? '';
-  return /\r(?!\n)/.test(source) || source.includes('\u0000') || frontMatter.includes('*');
-}
-
 describe('parseRunbook on hostile Markdown', () => {
   it(`never throws; every diagnostic and step position lies inside the file (${RUNS.parser} runs)`, () => {
     fc.assert(
-      fc.property(markdownish.filter((s) => !triggersKnownParserBug(s)), (source) => {
+      fc.property(markdownish, (source) => {
         const { runbook, file } = parseRunbook(source, { path: 'fuzz.md' });
         for (const message of file.messages) {
           // An internal error means the parser caught its own exception: a bug, even if it did not escape.
@@ -253,24 +254,39 @@ describe('values never change the shape of a command', () => {
 });
 
 /**
- * Bugs these properties found, pinned as expected failures. Each `it.fails` passes while the bug exists;
- * when one turns red the bug was fixed: delete the test and its exclusion above.
+ * Bugs these properties found (now fixed), kept as regression tests with their counterexamples.
  */
-describe('known bugs found by the properties (expected failures, reported to the owners)', () => {
+describe('regressions found by the properties', () => {
   function bodySliceMatches(source: string): boolean {
     return parseRunbook(source).runbook.steps.every((s) => source.slice(s.bodyPosition.start.offset, s.bodyPosition.end.offset) === s.body);
   }
 
-  it.fails('parser: a lone CR (old Mac line ending) shifts positions: micromark counts it as a line break, LineIndex does not', () => {
-    expect(bodySliceMatches('# T\n\n:::mitigate{#m \r}\n```kubectl\n \n```\n:::\n')).toBe(true);
+  it('parser: a lone CR (old Mac line ending) is a line break for positions, as it is for micromark', () => {
+    const source = '# T\n\n:::mitigate{#m \r}\n```kubectl\n \n```\n:::\n';
+    expect(bodySliceMatches(source)).toBe(true);
+    // `{#m ` ends at the CR, so the container opening is text: the diagnostic points into line 3, not past it.
+    const { file } = parseRunbook(source);
+    expect(file.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toContain('malformed-attributes 3:12');
+    const { runbook } = parseRunbook('# T\r\r```kubectl {#k}\rget pods\r```\r');
+    expect(runbook.steps.map((s) => [s.body, s.bodyPosition.start.line, s.bodyPosition.start.column])).toEqual([['get pods', 4, 1]]);
   });
 
-  it.fails('parser: NUL in a fence body becomes U+FFFD in `body`, so it is no longer a byte-exact slice', () => {
-    expect(bodySliceMatches('# T\n\n```kubectl {#k}\n\u0000\n```\n')).toBe(true);
+  it('parser: a YAML error offset between `\\r` and `\\n` still maps to a real line:column', () => {
+    const source = '---\nparams: [1,2]\n\r\n- item\n\n---\n\n# T\n\n```\n\n```\n';
+    const { file } = parseRunbook(source);
+    expect(file.messages.length).toBeGreaterThan(0);
+    for (const message of file.messages) assertPosition(source, message.place as Position, `diagnostic ${message.ruleId}`);
   });
 
-  it.fails('parser: a YAML alias in front matter (`*em*`) escapes as an internal error instead of `frontmatter-yaml`', () => {
+  it('parser: NUL in a fence body stays NUL in `body` (not U+FFFD), a byte-exact slice', () => {
+    const source = '# T\n\n```kubectl {#k}\n\u0000\n```\n';
+    expect(bodySliceMatches(source)).toBe(true);
+    expect(parseRunbook(source).runbook.steps[0]!.body).toBe('\u0000');
+    expect(bodySliceMatches('# T\n\n:::mitigate{#m}\n```kubectl\nget \u0000x\n```\n```check {expect="< 1"}\nup\u0000\n```\n:::\n')).toBe(true);
+  });
+
+  it('parser: a YAML alias in front matter (`*em*`) is a `frontmatter-yaml` error at the alias, not an internal error', () => {
     const { file } = parseRunbook('---\n*em*\n---\n\n# T\n');
-    expect(file.messages.map((m) => m.ruleId)).not.toContain('internal-error');
+    expect(file.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toEqual(['frontmatter-yaml 2:1']);
   });
 });

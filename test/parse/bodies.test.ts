@@ -68,4 +68,29 @@ describe('byte-exact bodies', () => {
     const messages = file.messages.map((m) => `${m.ruleId}@${m.line}:${m.column}`);
     expect(messages).toEqual(['kubectl-shell-syntax@7:13', 'kubectl-multiple-commands@7:5']);
   });
+
+  it('NUL and lone CR in bodies: micromark (which reads these files) gives what the fast reader gives for the same bytes', () => {
+    // The fast reader hands files with NUL or a lone CR to micromark, which replaces NUL in `code.value` by U+FFFD;
+    // the body must still be the source bytes, so it must equal the fast reading of the same text with a
+    // placeholder character, placeholder put back.
+    const forms = [
+      (body: string) => `# T\n\n\`\`\`sh {#a}\n${body}\n\`\`\`\n`,
+      (body: string) => `# T\n\n:::sh{#a}\n${body}\n:::\n`,
+      (body: string) => `# T\n\n:::mitigate{#m}\n\`\`\`kubectl\n${body}\n\`\`\`\n:::\n`,
+    ];
+    for (const form of forms) {
+      for (const odd of ['\u0000', '\r']) {
+        const body = `get pods ${odd}x\nmore${odd}end`;
+        const fast = parseRunbook(form(body.replaceAll(odd, '@'))).runbook.steps[0]!;
+        const source = form(body);
+        const slow = parseRunbook(source).runbook.steps[0]!;
+        const bodyOf = (step: typeof fast) => step.mitigation?.actions[0]?.body ?? step.body;
+        expect(bodyOf(slow), JSON.stringify(source)).toBe(bodyOf(fast).replaceAll('@', odd));
+        expect(slow.body).toBe(fast.body.replaceAll('@', odd));
+        expect(source.slice(slow.bodyPosition.start.offset, slow.bodyPosition.end.offset)).toBe(slow.body);
+        // A lone CR is a line break for positions too: what follows it starts a new line.
+        expect(slow.bodyPosition.end.line).toBe(fast.bodyPosition.end.line + (odd === '\r' ? 2 : 0));
+      }
+    }
+  });
 });

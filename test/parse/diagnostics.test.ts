@@ -79,6 +79,30 @@ const cases: { name: string; source: string; ruleId: string; at: string; end?: s
     at: '3:1',
   },
   {
+    name: 'kubectl body with a second command line after a lone CR',
+    source: md(T, '', '```kubectl {#k}', 'get pods\rdelete pod x', '```'),
+    ruleId: 'kubectl-multiple-commands',
+    at: '5:1',
+    end: '5:13',
+  },
+  {
+    name: 'YAML alias with no anchor (toJS would throw), at the alias',
+    source: md('---', 'title: T', 'owners: *ops', '---'),
+    ruleId: 'frontmatter-yaml',
+    at: '3:9',
+    end: '3:13',
+    message: /alias `\*ops` with no anchor `&ops`/,
+  },
+  {
+    name: 'placeholder used as a YAML key is a flow map: a warning at the key',
+    source: md('---', 'title: T', '{{ns}}: payments', '---'),
+    ruleId: 'frontmatter-yaml',
+    at: '3:1',
+    end: '3:7',
+    fatal: false,
+    message: /found a map `\{\{ns\}\}` used as a key/,
+  },
+  {
     name: 'title not a string',
     source: md('---', 'title: [a, b]', '---', '', T),
     ruleId: 'frontmatter-schema',
@@ -296,6 +320,22 @@ describe('internal errors', () => {
       ]);
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+describe('the YAML library stays quiet', () => {
+  it('writes nothing to the console or process warnings for front matter it warns about', () => {
+    const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { file } = parseRunbook(md('---', 'title: T', '{{ns}}: a', '[x, y]: b', '---'));
+      expect(file.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toEqual(['frontmatter-yaml 3:1', 'frontmatter-yaml 4:1']);
+      expect(emitWarning).not.toHaveBeenCalled();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      emitWarning.mockRestore();
+      warn.mockRestore();
     }
   });
 });
