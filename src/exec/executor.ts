@@ -3,7 +3,7 @@
  * runs each step with its runner, and appends every event to the timeline before the next action starts.
  * It never prints and never exits: it emits events to the sink and to listeners, and returns the outcome.
  */
-import type { Runbook, Step } from '../parse/model.js';
+import type { Position, Runbook, Step } from '../parse/model.js';
 import { UsageError } from '../errors.js';
 import type {
   EventBase,
@@ -115,9 +115,22 @@ export function captureMarker(step: string, name: string): string {
   return `<steps.${step}.${name}>`;
 }
 
+/** A step that cannot run, found before anything ran: a UsageError that knows the step and where it is. */
+export class PreflightError extends UsageError {
+  override name = 'PreflightError';
+  constructor(
+    readonly step: string,
+    message: string,
+    readonly position?: Position,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Plans every step with captures shown as markers. Throws UsageError when a step cannot be planned from
- * the parameters alone (a missing value, a value that would start a flag, a bad attribute), so nothing runs.
+ * Plans every step with captures shown as markers. Throws PreflightError (a UsageError) when a step cannot be
+ * planned from the parameters alone (a missing value, a value that would start a flag, a bad attribute, a
+ * kubectl command that needs a terminal or never ends), so nothing runs.
  */
 export function preflight(runbook: Runbook, context: Omit<PlanContext, 'capture'>): PlannedStep[] {
   const plan: PlannedStep[] = [];
@@ -125,7 +138,8 @@ export function preflight(runbook: Runbook, context: Omit<PlanContext, 'capture'
     try {
       plan.push(planStep(step, { ...context, capture: captureMarker }));
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      const position = error instanceof PlanError ? (error.position ?? step.position) : step.position;
+      throw new PreflightError(step.id, (error as Error).message, position);
     }
   }
   return plan;

@@ -6,6 +6,7 @@ export {
   captureMarker,
   exitCodeForRun,
   preflight,
+  PreflightError,
   runRunbook,
   validateApprovals,
   type ExecDeps,

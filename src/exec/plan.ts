@@ -6,7 +6,8 @@
 import type { Attributes, Position, Step, StepKind } from '../parse/model.js';
 import { parseDuration } from '../steps/duration.js';
 import { isExpectError, parseExpect, type Expectation } from '../steps/expect.js';
-import { isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
+import { splitCommandLine } from '../steps/command-line.js';
+import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
 import type { StepCommand, Targets } from '../timeline/events.js';
 import { parseCaptures, type CaptureSpec } from './capture.js';
 import { renderKubectlArgv, renderShellScript, renderText, withKubeTarget, type ValueResolver } from './render.js';
@@ -89,12 +90,27 @@ export interface PlannedStep {
   captures: CaptureSpec[];
 }
 
-/** A step that cannot be planned: a missing value, a refused value, a malformed attribute. */
+/**
+ * A step that cannot be planned: a missing value, a refused value, a malformed attribute, a command that
+ * needs a terminal or never ends. `position` is where in the runbook file (the offending word when known,
+ * else the step).
+ */
 export class PlanError extends Error {
   override name = 'PlanError';
   constructor(
     readonly step: string,
     message: string,
+    readonly position?: Position,
+  ) {
+    super(message);
+  }
+}
+
+/** A command refused while planning, with the place in the file of the word at fault. */
+class RefusedCommandError extends Error {
+  constructor(
+    message: string,
+    readonly position: Position | undefined,
   ) {
     super(message);
   }
@@ -106,7 +122,8 @@ export function planStep(step: Step, context: PlanContext): PlannedStep {
     return planStepUnchecked(step, context);
   } catch (error) {
     if (error instanceof PlanError) throw error;
-    throw new PlanError(step.id, `Step \`${step.id}\`: ${(error as Error).message}`);
+    const position = (error instanceof RefusedCommandError ? error.position : undefined) ?? step.position;
+    throw new PlanError(step.id, `Step \`${step.id}\`: ${(error as Error).message}`, position);
   }
 }
 
@@ -124,7 +141,7 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
     case 'promql':
       return { ...base, gated: false, command: planQuery(step.body, step.attributes, context, resolve) };
     case 'kubectl': {
-      const command = planKubectl(step.body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process);
+      const command = planKubectl(step.body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, step.bodyPosition);
       return { ...base, ...gateFor(command), command };
     }
     case 'sh': {
@@ -132,7 +149,7 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
       return { ...base, gated: true, reason: 'an `sh` step always asks first', command };
     }
     case 'check': {
-      const check = planCheck(step.body, step.attributes, context, resolve);
+      const check = planCheck(step.body, step.attributes, context, resolve, step.bodyPosition);
       const gate = check.command && check.command.runner !== 'promql' ? gateFor(check.command) : { gated: false };
       const withinMs = durationAttr(step.attributes, 'within');
       const poll = withinMs !== undefined ? { withinMs, everyMs: durationAttr(step.attributes, 'every') ?? DEFAULT_VERIFY.everyMs } : undefined;
@@ -142,11 +159,11 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
       const m = step.mitigation;
       if (!m || m.actions.length === 0) throw new PlanError(step.id, `Step \`${step.id}\`: the mitigation has no action`);
       const defaultTimeout = durationAttr(step.attributes, 'timeout') ?? DEFAULT_TIMEOUT_MS.process;
-      const action = (a: { kind: 'kubectl' | 'sh'; attributes: Attributes; body: string }): PlannedProcess =>
+      const action = (a: { kind: 'kubectl' | 'sh'; attributes: Attributes; body: string; bodyPosition: Position }): PlannedProcess =>
         a.kind === 'kubectl'
-          ? planKubectl(a.body, a.attributes, context, resolve, defaultTimeout)
+          ? planKubectl(a.body, a.attributes, context, resolve, defaultTimeout, a.bodyPosition)
           : planShell(a.body, a.attributes, resolve, defaultTimeout);
-      const verify = m.check ? planCheck(m.check.body, m.check.attributes, context, resolve) : undefined;
+      const verify = m.check ? planCheck(m.check.body, m.check.attributes, context, resolve, m.check.bodyPosition) : undefined;
       return {
         ...base,
         gated: true,
@@ -193,8 +210,21 @@ function planQuery(body: string, attributes: Attributes, context: PlanContext, r
   };
 }
 
-function planKubectl(body: string, attributes: Attributes, context: PlanContext, resolve: ValueResolver, defaultTimeout: number): PlannedProcess {
+function planKubectl(
+  body: string,
+  attributes: Attributes,
+  context: PlanContext,
+  resolve: ValueResolver,
+  defaultTimeout: number,
+  bodyPosition?: Position,
+): PlannedProcess {
   const words = renderKubectlArgv(body, resolve);
+  // Checked on the rendered words (a param may be the verb): no terminal and no input is attached to a
+  // step, so these would only hang until the timeout.
+  const interactive = interactiveKubectl(words);
+  if (interactive) {
+    throw new RefusedCommandError(`${interactive.reason}; ${interactive.fix}`, wordPosition(body, bodyPosition, words.length, interactive.index));
+  }
   const contextName = attributes.context !== undefined ? renderText(attributes.context, resolve) : context.targets.context;
   const namespace = attributes.namespace !== undefined ? renderText(attributes.namespace, resolve) : context.targets.namespace;
   const argv = withKubeTarget(words, {
@@ -219,6 +249,26 @@ function planKubectl(body: string, attributes: Attributes, context: PlanContext,
   };
 }
 
+/**
+ * Where word `index` of the rendered argv (leading `kubectl` dropped) is in the file. The rendered words
+ * are the body's words one for one, so the body's own split locates it; undefined when they do not line up.
+ */
+function wordPosition(body: string, bodyPosition: Position | undefined, renderedCount: number, index: number): Position | undefined {
+  if (!bodyPosition) return undefined;
+  const raw = splitCommandLine(body).words;
+  const offset = raw[0]?.value === 'kubectl' ? 1 : 0;
+  const word = raw[index + offset];
+  if (raw.length - offset !== renderedCount || !word) return undefined;
+  const point = (at: number) => {
+    const before = body.slice(0, at);
+    const lastBreak = before.lastIndexOf('\n');
+    const line = bodyPosition.start.line + (before.split('\n').length - 1);
+    const column = lastBreak === -1 ? bodyPosition.start.column + at : at - lastBreak;
+    return { line, column, offset: bodyPosition.start.offset + at };
+  };
+  return { start: point(word.start), end: point(word.end) };
+}
+
 function flagValue(argv: readonly string[], names: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
@@ -237,7 +287,7 @@ function planShell(body: string, attributes: Attributes, resolve: ValueResolver,
   return { runner: 'sh', argv: ['sh', '-c', script], env, timeoutMs: durationAttr(attributes, 'timeout') ?? defaultTimeout, readOnly: false };
 }
 
-function planCheck(body: string, attributes: Attributes, context: PlanContext, resolve: ValueResolver): PlannedCheck {
+function planCheck(body: string, attributes: Attributes, context: PlanContext, resolve: ValueResolver, bodyPosition?: Position): PlannedCheck {
   let expectation: Expectation | undefined;
   if (attributes.expect !== undefined) {
     const parsed = parseExpect(attributes.expect);
@@ -256,7 +306,7 @@ function planCheck(body: string, attributes: Attributes, context: PlanContext, r
   const common = { ...(expectation ? { expectation } : {}), ...(match ? { match } : {}), expectExit };
   if (attributes.of !== undefined) return { ...common, of: attributes.of };
   const runner = attributes.run;
-  if (runner === 'kubectl') return { ...common, command: planKubectl(body, attributes, context, resolve, DEFAULT_TIMEOUT_MS.process) };
+  if (runner === 'kubectl') return { ...common, command: planKubectl(body, attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, bodyPosition) };
   if (runner === 'sh') return { ...common, command: planShell(body, attributes, resolve, DEFAULT_TIMEOUT_MS.process) };
   return { ...common, command: planQuery(body, attributes, context, resolve) };
 }

@@ -20,6 +20,7 @@ import {
   parseAt,
   parseParamArguments,
   preflight,
+  PreflightError,
   resolveParams,
   runRunbook,
   validateApprovals,
@@ -105,7 +106,17 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   }
   const targets = resolveTargets(runbook, options, io, config.prometheus);
 
-  const plan = preflight(runbook, { params, targets, at });
+  let plan: ReturnType<typeof preflight>;
+  try {
+    plan = preflight(runbook, { params, targets, at });
+  } catch (error) {
+    // Point at the step (or the word) in the file, the way parse errors are reported.
+    if (error instanceof PreflightError && error.position) {
+      const { line, column } = error.position.start;
+      throw new PreflightError(error.step, `${file}:${line}:${column}: ${error.message}`, error.position);
+    }
+    throw error;
+  }
   validateApprovals(plan, approve);
 
   const timelinePath = path.resolve(io.cwd, options.timeline ?? defaultTimelinePath(file, now()));

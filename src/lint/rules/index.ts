@@ -6,6 +6,7 @@ import checkExpectation from './check-expectation.js';
 import dangerousCommand from './dangerous-command.js';
 import fenceCouldBeStep from './fence-could-be-step.js';
 import frontmatterSchema from './frontmatter-schema.js';
+import kubectlInteractive from './kubectl-interactive.js';
 import kubectlMutatingOutsideGate from './kubectl-mutating-outside-gate.js';
 import kubectlNamespace from './kubectl-namespace.js';
 import kubectlUnsupportedShell from './kubectl-unsupported-shell.js';
@@ -25,6 +26,7 @@ export const RULES: Readonly<Record<string, Rule<never>>> = {
   'dangerous-command': dangerousCommand,
   'fence-could-be-step': fenceCouldBeStep,
   'frontmatter-schema': frontmatterSchema,
+  'kubectl-interactive': kubectlInteractive,
   'kubectl-mutating-outside-gate': kubectlMutatingOutsideGate,
   'kubectl-namespace': kubectlNamespace,
   'kubectl-unsupported-shell': kubectlUnsupportedShell,

@@ -1,4 +1,5 @@
 import dangerousCommand from '../../../src/lint/rules/dangerous-command.js';
+import kubectlInteractive from '../../../src/lint/rules/kubectl-interactive.js';
 import kubectlMutatingOutsideGate from '../../../src/lint/rules/kubectl-mutating-outside-gate.js';
 import kubectlNamespace from '../../../src/lint/rules/kubectl-namespace.js';
 import kubectlUnsupportedShell from '../../../src/lint/rules/kubectl-unsupported-shell.js';
@@ -76,5 +77,41 @@ ruleTester(dangerousCommand, {
     { code: sh('sudo rm -r -f /*'), errors: [{ messageId: 'rmRoot', line: 4, column: 15 }] },
     { code: sh('kubectl get ns && kubectl delete ns x'), errors: [{ messageId: 'deleteNamespace', line: 4, column: 34 }] },
     { code: kubectl('kubectl delete pods --all-namespaces -l a=b'), errors: [{ messageId: 'deleteAll', line: 4, column: 21 }] },
+  ],
+});
+
+ruleTester(kubectlInteractive, {
+  valid: [
+    kubectl('kubectl -n payments logs deploy/x --tail=100'),
+    kubectl('kubectl get pods --watch=false'),
+    kubectl('kubectl -n p rollout status deployment/x -w'),
+    kubectl('kubectl get pods -owide'),
+    mitigate('kubectl -n p patch deployment x -p {}'),
+    mitigate('kubectl exec deploy/x -- sh -c "tail -f /tmp/x"'),
+    md('# T', '', '```check {#c run=kubectl}', 'kubectl get pods', '```'),
+    // An `sh` body is a shell script: the rule only reads kubectl commands.
+    sh('kubectl logs -f deploy/x --request-timeout=5s || true'),
+  ],
+  invalid: [
+    { code: mitigate('kubectl edit cm -n kube-system kube-proxy-config'), errors: [{ messageId: 'interactive', line: 5, column: 9, endColumn: 13 }] },
+    { code: kubectl('kubectl -n payments logs -f deploy/x'), errors: [{ messageId: 'interactive', line: 4, column: 26, endColumn: 28 }] },
+    { code: kubectl('kubectl logs deploy/x --follow'), errors: [{ messageId: 'interactive', line: 4, column: 23, endColumn: 31 }] },
+    { code: kubectl('kubectl get pods \\\n  -l app=x -w'), errors: [{ messageId: 'interactive', line: 5, column: 12, endColumn: 14 }] },
+    { code: kubectl('get pods --watch-only'), errors: [{ messageId: 'interactive', line: 4, column: 10 }] },
+    { code: mitigate('kubectl exec -it deploy/x -- sh'), errors: [{ messageId: 'interactive', line: 5, column: 14, endColumn: 17 }] },
+    { code: mitigate('kubectl run tmp --image=busybox -it --rm -- sh'), errors: [{ messageId: 'interactive', line: 5, column: 33 }] },
+    { code: mitigate('kubectl debug pod/x -it --image=busybox'), errors: [{ messageId: 'interactive', line: 5, column: 21 }] },
+    { code: md('# T', '', '```check {#c run=kubectl}', 'kubectl port-forward svc/x 8080:80', '```'), errors: [{ messageId: 'interactive', line: 4, column: 9, endColumn: 21 }] },
+    { code: kubectl('kubectl --context prod proxy'), errors: [{ messageId: 'interactive', line: 4, column: 24 }] },
+    { code: kubectl('kubectl attach pod/x'), errors: [{ messageId: 'interactive', line: 4, column: 9 }] },
+    { code: mitigate('kubectl apply edit-last-applied deployment/x'), errors: [{ messageId: 'interactive', line: 5, column: 15 }] },
+    {
+      name: 'an action and its rollback',
+      code: md('# T', '', ':::mitigate{#m}', '```kubectl', 'kubectl edit deployment/x', '```', '```kubectl {rollback}', 'kubectl logs -f deploy/x', '```', ':::'),
+      errors: [
+        { messageId: 'interactive', line: 5, column: 9 },
+        { messageId: 'interactive', line: 8, column: 14 },
+      ],
+    },
   ],
 });
