@@ -10,7 +10,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { splitCommandLine } from '../steps/command-line.js';
-import { isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
+import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
 import { KNOWN_TOOLS, splitConsole } from './console.js';
 import type { ParamDeclaration } from './frontmatter.js';
 import { mergeFrontMatter, newFrontMatter, readFrontMatter } from './frontmatter.js';
@@ -191,7 +191,8 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
   };
 
   /** Converts a shell fence; returns false when it holds no command worth a step (left as is). */
-  const convertShell = (node: Code, lang: string): boolean => {
+  /** True when the fence became steps; otherwise why it stays prose, when more specific than the default. */
+  const convertShell = (node: Code, lang: string): true | ProseReason | undefined => {
     const fenceLine = node.position!.start.line + 1;
     const blocks: Block[] = [];
     const assigned = new Map<string, { value: string; raw: string }>();
@@ -235,6 +236,11 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       const argv = words.filter((w) => w.start < firstProblem).map((w) => w.value);
       const program = argv[0] ?? '';
       const kubeLike = program === 'kubectl' || program === 'oc';
+      // `kubectl edit`, `exec -it`, `logs -f`…: a step has no terminal and must end, so `runbook run` would refuse it.
+      if (kubeLike && interactiveKubectl(['kubectl', ...argv.slice(1)])) {
+        blocks.push({ type: 'text', raw: piece.raw, line, reason: 'interactive-command' });
+        continue;
+      }
       const readOnly = kubeLike && isReadOnlyKubectl(['kubectl', ...argv.slice(1)]);
       const pureKubectl = program === 'kubectl' && problems.length === 0;
       const runner: 'kubectl' | 'sh' = pureKubectl ? 'kubectl' : 'sh';
@@ -247,7 +253,9 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       if (opensSession(words.map((w) => w.value))) session = program;
     }
 
-    if (!blocks.some((b) => b.type === 'step')) return false;
+    if (!blocks.some((b) => b.type === 'step')) {
+      return blocks.some((b) => b.type === 'text' && b.reason === 'interactive-command') ? 'interactive-command' : undefined;
+    }
 
     // Commit: params from placeholders, assignments that a step used (others go back to the text).
     for (const { hits, descriptions } of pending) {
@@ -328,8 +336,9 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       return;
     }
     if (SHELL_LANGS.has(lang) || lang === '') {
-      if (convertShell(node, lang)) return;
-      prose(line, lang, lang === '' ? 'not-promql' : 'no-command');
+      const converted = convertShell(node, lang);
+      if (converted === true) return;
+      prose(line, lang, converted ?? (lang === '' ? 'not-promql' : 'no-command'));
       return;
     }
     prose(line, lang, TEXT_LANGS.has(lang) ? 'not-promql' : 'language');

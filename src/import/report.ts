@@ -25,11 +25,13 @@ export type ProseReason =
   /** A language the importer does not convert (`yaml`, `json`, …). */
   | 'language'
   /** A ```` ```promql ```` fence that does not parse; left for the author (lint reports it). */
-  | 'promql-syntax';
+  | 'promql-syntax'
+  /** A kubectl command that needs a terminal or never ends (`edit`, `exec -it`, `logs -f`): it cannot be a step. */
+  | 'interactive-command';
 
 /** Every reason, in report order. */
 export const PROSE_REASONS: readonly ProseReason[] = [
-  'output', 'interactive-session', 'not-promql', 'no-command', 'unclosed', 'nested', 'language', 'promql-syntax',
+  'output', 'interactive-session', 'not-promql', 'no-command', 'unclosed', 'nested', 'language', 'promql-syntax', 'interactive-command',
 ];
 
 /** A half-open offset range. */

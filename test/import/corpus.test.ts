@@ -34,9 +34,9 @@ describe('import of the prometheus-operator runbooks corpus', () => {
     expect(totalsOf(imported.map((f) => f.report))).toEqual({
       files: 117,
       changed: 29,
-      steps: { promql: 14, kubectl: 25, sh: 14, mitigate: 11 },
+      steps: { promql: 14, kubectl: 25, sh: 14, mitigate: 9 },
       params: 17,
-      prose: { output: 10, 'interactive-session': 4, 'not-promql': 3, 'no-command': 3, unclosed: 1, nested: 0, language: 0, 'promql-syntax': 0 },
+      prose: { output: 9, 'interactive-session': 4, 'interactive-command': 2, 'not-promql': 3, 'no-command': 3, unclosed: 1, nested: 0, language: 0, 'promql-syntax': 0 },
       candidates: 27,
       alreadyTyped: 0,
       problems: 0,

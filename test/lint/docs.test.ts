@@ -24,3 +24,11 @@ describe('docs/rules', () => {
     });
   }
 });
+
+describe('docs/lint.md', () => {
+  it('lists every rule with its recommended severity, in order', () => {
+    const doc = readFileSync(new URL('../../docs/lint.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| \[([a-z-]+)\]\(rules\/\1\.md\) \| (error|warn|off) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(rows).toEqual(Object.values(RULES).map((rule) => `${rule.meta.id} ${rule.meta.severity}`).sort());
+  });
+});
