@@ -430,7 +430,10 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     }
   }
 
-  async function runProcess(command: PlannedProcess): Promise<CommandRun> {
+  /** Spawns a planned command; one that did not run to its end (interrupted, not found, timed out) is an error. */
+  async function spawnPlanned(
+    command: PlannedProcess,
+  ): Promise<{ kind: 'error'; error: string; aborted: boolean; process: ProcessResult } | { kind: 'exited'; process: ProcessResult }> {
     const process = await deps.spawn({
       argv: command.argv,
       env: { ...deps.env, ...command.env },
@@ -442,6 +445,13 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     if (process.aborted) return { kind: 'error', error: 'interrupted', aborted: true, process };
     if (process.spawnError) return { kind: 'error', error: process.spawnError, aborted: false, process };
     if (process.timedOut) return { kind: 'error', error: `timed out after ${command.timeoutMs / 1000}s; its process group was killed`, aborted: false, process };
+    return { kind: 'exited', process };
+  }
+
+  async function runProcess(command: PlannedProcess): Promise<CommandRun> {
+    const spawned = await spawnPlanned(command);
+    if (spawned.kind === 'error') return spawned;
+    const { process } = spawned;
     if (process.exitCode !== 0) {
       const firstLine = process.stderr.trim().split('\n')[0] ?? '';
       return {
@@ -479,17 +489,9 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
       if (ran.kind === 'error') return ran;
       return { kind: 'done', outcome: assertQuery(ran.query!, check.expectation), query: ran.query! };
     }
-    const process = await deps.spawn({
-      argv: command.argv,
-      env: { ...deps.env, ...command.env },
-      ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
-      timeoutMs: command.timeoutMs,
-      signal,
-      maxBytes: deps.maxOutputBytes,
-    });
-    if (process.aborted) return { kind: 'error', error: 'interrupted', aborted: true, process };
-    if (process.spawnError) return { kind: 'error', error: process.spawnError, aborted: false, process };
-    if (process.timedOut) return { kind: 'error', error: `timed out after ${command.timeoutMs / 1000}s`, aborted: false, process };
+    const spawned = await spawnPlanned(command);
+    if (spawned.kind === 'error') return spawned;
+    const { process } = spawned;
     return { kind: 'done', outcome: assertCommand(process.exitCode, process.stdout, check.expectExit, check.match), process };
   }
 

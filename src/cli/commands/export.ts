@@ -5,11 +5,12 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { EXPORT_FORMATS, exportTimeline, type ExportFormat } from '../../export/index.js';
-import { createRedactor, redactDeep } from '../../secrets/redact.js';
+import { redactDeep } from '../../secrets/redact.js';
 import { readTimeline } from '../../timeline/reader.js';
 import type { CliIO } from '../io.js';
+import { configuredRedactor } from '../shared.js';
 
 /** Runs `runbook export`; returns the exit code (2: bad usage or not a timeline). */
 export async function exportCommand(timeline: string, options: Record<string, unknown>, io: CliIO): Promise<number> {
@@ -26,12 +27,7 @@ export async function exportCommand(timeline: string, options: Record<string, un
     return EXIT.usage;
   }
   const { config } = await loadConfig(io.cwd);
-  let redactor;
-  try {
-    redactor = createRedactor(config.redact ?? []);
-  } catch (error) {
-    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
-  }
+  const redactor = configuredRedactor(config);
   const raw = await readTimeline(path);
   // Runs record redacted events, but a timeline may predate a redaction rule or have been edited by hand:
   // a postmortem is shared widely, so it is redacted again on the way out.

@@ -5,11 +5,11 @@
 import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { loadConfig } from '../../config/index.js';
-import { EXIT, UsageError } from '../../errors.js';
-import { createRedactor, type Redactor } from '../../secrets/redact.js';
+import { EXIT } from '../../errors.js';
 import { readTimeline } from '../../timeline/reader.js';
 import { openTimeline } from '../../timeline/store.js';
 import type { CliIO } from '../io.js';
+import { configuredRedactor } from '../shared.js';
 
 /** Appends a `note` event (by = the OS user) and prints its seq. Exit 2 when the file is not a run's timeline. */
 export async function noteCommand(timeline: string, text: string, io: CliIO): Promise<number> {
@@ -29,7 +29,7 @@ export async function noteCommand(timeline: string, text: string, io: CliIO): Pr
     io.stderr.write(`runbook note: ${timeline} has no run.started event, so it is not a run's timeline\n`);
     return EXIT.usage;
   }
-  const redact = await configuredRedactor(io.cwd);
+  const redact = configuredRedactor((await loadConfig(io.cwd)).config);
   const store = await openTimeline(timeline, { run: started.run });
   try {
     // A note pasted from a terminal can hold a token; it is redacted like everything else in a timeline.
@@ -50,12 +50,3 @@ function osUser(io: CliIO): string {
   }
 }
 
-/** The redactor with the `.runbookrc` `redact` patterns of the working directory. */
-async function configuredRedactor(cwd: string): Promise<Redactor> {
-  const { config } = await loadConfig(cwd);
-  try {
-    return createRedactor(config.redact ?? []);
-  } catch (error) {
-    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
-  }
-}

@@ -1,13 +1,13 @@
 /**
  * `runbook parse <file> [--json]`: the parsed model and its diagnostics, for humans or as JSON.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import { EXIT, UsageError } from '../../errors.js';
 import { parseRunbook } from '../../parse/index.js';
 import type { Runbook, Step } from '../../parse/model.js';
 import type { CliIO } from '../io.js';
+import { readRunbookFile } from '../shared.js';
 
 /** One diagnostic as printed by `--json`. */
 export interface JsonDiagnostic {
@@ -23,14 +23,7 @@ export interface JsonDiagnostic {
 
 /** Runs `runbook parse`. Returns the exit code: 0 clean, 1 when there are errors; throws UsageError for a bad file. */
 export async function parseCommand(file: string, options: { json?: boolean }, io: CliIO): Promise<number> {
-  let source: string;
-  try {
-    source = await readFile(path.resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`Cannot read runbook \`${file}\`: ${why}`);
-  }
+  const source = (await readRunbookFile(path.resolve(io.cwd, file), file)).toString('utf8');
   const { runbook, file: vfile } = parseRunbook(source, { path: file });
   const diagnostics = vfile.messages.map((message) => toJson(file, message));
   if (options.json) {

@@ -7,20 +7,19 @@
  * Exit codes as `runbook run`: 0 ok, 1 failed, 2 usage (nothing to resume, changed runbook…), 130 interrupted.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { exitCodeForRun, preflight, validateApprovals, type ExecDeps, type Gate } from '../../exec/index.js';
 import { readResumeState, remainingSteps, ResumeError, resumeRunbook } from '../../exec/resume.js';
-import { parseRunbook } from '../../parse/index.js';
-import { createRedactor, redactDeep, type Redactor } from '../../secrets/redact.js';
+import { redactDeep } from '../../secrets/redact.js';
 import type { NewEvent, TimelineEvent } from '../../timeline/events.js';
 import { readTimeline } from '../../timeline/reader.js';
 import { openTimeline } from '../../timeline/store.js';
 import type { CliIO } from '../io.js';
 import { formatEvent } from '../render/plain.js';
+import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
 /** Options of `runbook resume` (names are a contract: see main.ts). */
 export interface ResumeCliOptions {
@@ -75,13 +74,7 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
   // The recorded path is as the run was given it: relative to where it was started, which is usually here.
   const runbookFile = started.runbook.path;
   const absolute = path.resolve(io.cwd, runbookFile);
-  let source: Buffer;
-  try {
-    source = await readFile(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read runbook \`${runbookFile}\` of run ${state.run}: ${code === 'ENOENT' ? 'no such file (resume from the folder the run was started in)' : (error as Error).message}`);
-  }
+  const source = await readRunbookFile(absolute, runbookFile, ` (run ${state.run} recorded this path; resume from the folder the run was started in)`);
   const sha256 = createHash('sha256').update(source).digest('hex');
   if (sha256 !== started.runbook.sha256) {
     if (!options.allowChanged) {
@@ -92,17 +85,8 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
     io.stderr.write(`runbook: runbook \`${runbookFile}\` changed since the run started; resuming with the file as it is now (--allow-changed)\n`);
   }
 
-  const { runbook, file: vfile } = parseRunbook(source.toString('utf8'), { path: runbookFile });
-  const errors = vfile.messages.filter((m) => m.fatal);
-  if (errors.length > 0) {
-    for (const message of errors) {
-      const place = message.place;
-      const start = place && 'start' in place ? place.start : place;
-      io.stderr.write(`${runbookFile}:${start?.line ?? 1}:${start?.column ?? 1}: ${message.reason}${message.ruleId ? ` [${message.ruleId}]` : ''}\n`);
-    }
-    io.stderr.write(`runbook: ${runbookFile} is not a valid runbook (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was run\n`);
-    return EXIT.usage;
-  }
+  const runbook = parseRunnable(source.toString('utf8'), runbookFile, io);
+  if (!runbook) return EXIT.usage;
 
   const remaining = remainingSteps(runbook, state);
   if (remaining.length === 0) {
@@ -124,12 +108,7 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
   io.stderr.write(`runbook: resuming run ${state.run} at step \`${remaining[0]!.id}\` (${skipped} step${skipped === 1 ? '' : 's'} already finished)\n`);
 
   const { config } = await loadConfig(io.cwd);
-  let redactor: Redactor;
-  try {
-    redactor = createRedactor(config.redact ?? []);
-  } catch (error) {
-    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
-  }
+  const redactor = configuredRedactor(config);
   const store = await openTimeline(timelinePath, { run: state.run, ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
   // Every event is redacted before it is written, so the file, --json and the log all see the same text.
   const redact = redactor;

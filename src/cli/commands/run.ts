@@ -10,7 +10,6 @@
  * 2 usage error or invalid runbook; 130 interrupted (Ctrl-C).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
@@ -29,14 +28,14 @@ import {
   type TimelineSink,
 } from '../../exec/index.js';
 import { loadConfig } from '../../config/index.js';
-import { createRedactor, redactDeep, type Redactor } from '../../secrets/redact.js';
-import { parseRunbook } from '../../parse/index.js';
+import { redactDeep } from '../../secrets/redact.js';
 import type { Runbook } from '../../parse/model.js';
 import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
 import { newRunId, openTimeline } from '../../timeline/store.js';
 import type { InteractiveRun } from '../../tui/index.js';
 import type { CliIO } from '../io.js';
 import { formatEvent, renderPlan } from '../render/plain.js';
+import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
 /** Options of `runbook run`, as commander hands them over (names are a contract: see main.ts). */
 export interface RunCliOptions {
@@ -74,36 +73,16 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   const options = rawOptions as RunCliOptions;
   const now = deps.now ?? deps.exec?.clock ?? (() => new Date());
   const absolute = path.resolve(io.cwd, file);
-  let source: Buffer;
-  try {
-    source = await readFile(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read runbook \`${file}\`: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
-  }
-  const { runbook, file: vfile } = parseRunbook(source.toString('utf8'), { path: file });
-  const errors = vfile.messages.filter((m) => m.fatal);
-  if (errors.length > 0) {
-    for (const message of errors) {
-      const place = message.place;
-      const start = place && 'start' in place ? place.start : place;
-      io.stderr.write(`${file}:${start?.line ?? 1}:${start?.column ?? 1}: ${message.reason}${message.ruleId ? ` [${message.ruleId}]` : ''}\n`);
-    }
-    io.stderr.write(`runbook: ${file} is not a valid runbook (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was run\n`);
-    return EXIT.usage;
-  }
+  const source = await readRunbookFile(absolute, file);
+  const runbook = parseRunnable(source.toString('utf8'), file, io);
+  if (!runbook) return EXIT.usage;
 
   const params = resolveParams(runbook.meta.params, parseParamArguments(options.param ?? []));
   const at = options.at !== undefined ? parseAt(options.at, now()) : null;
   const mode: RunMode = options.dryRun ? 'dry-run' : options.readOnly ? 'read-only' : 'live';
   const approve = options.approve ?? [];
   const { config } = await loadConfig(io.cwd);
-  let redactor: Redactor;
-  try {
-    redactor = createRedactor(config.redact ?? []);
-  } catch (error) {
-    throw new UsageError(`\`.runbookrc\` \`redact\`: ${(error as Error).message}`);
-  }
+  const redactor = configuredRedactor(config);
   const targets = resolveTargets(runbook, options, io, config.prometheus);
 
   let plan: ReturnType<typeof preflight>;
