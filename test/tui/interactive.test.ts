@@ -6,6 +6,9 @@ vi.hoisted(() => {
   // codes with --no-color" is proven against a terminal that would otherwise get them.
   process.env.FORCE_COLOR = '3';
   process.env.TZ = 'UTC';
+  // ink draws only its final frame when CI is set (read once, at import); this test drives a live screen.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
 });
 
 import type { NewEvent } from '../../src/timeline/events.js';

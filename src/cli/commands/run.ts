@@ -215,7 +215,15 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
 export function wantsInteractiveUi(options: Pick<RunCliOptions, 'json' | 'dryRun'>, mode: RunMode, io: Pick<CliIO, 'stdin' | 'stdout' | 'env'>): boolean {
   if (options.json || options.dryRun || mode === 'dry-run') return false;
   if (io.env.TERM === 'dumb') return false;
+  // A CI job can have a pseudo-terminal but nobody at it: a gate there would wait for a key forever, and ink
+  // draws only its final frame when CI is set, so the gate would not even show. Such runs get the plain log,
+  // and only --approve opens a gate.
+  if (isSet(io.env.CI) || isSet(io.env.CONTINUOUS_INTEGRATION)) return false;
   return Boolean(io.stdin.isTTY && io.stdout.isTTY);
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
 
 /** `.runbook/runs/20251026T102000Z-payment-gateway-timeout.jsonl` */
