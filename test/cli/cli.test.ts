@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,13 @@ describe('the runbook binary', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string>; version: string };
     expect(pkg.bin.runbook).toBe('dist/cli.js');
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+
+  it('is what `npx runbook` runs in a clone after npm ci (the package links itself as a devDependency)', async () => {
+    expect(realpathSync(fileURLToPath(new URL('../../node_modules/.bin/runbook', import.meta.url)))).toBe(realpathSync(bin));
+    const result = await execa('npx', ['--no-install', 'runbook', '--version'], { cwd: root, reject: false });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(VERSION);
   });
 
   it('prints help listing every command, exit 0', async () => {
