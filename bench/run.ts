@@ -25,6 +25,7 @@ import type { Results } from './report.js';
 import { benchStartup } from './startup.js';
 import { commandAvailable, ensureBuilt, writePeerConfigs } from './tools.js';
 import type { BenchPaths, ToolId } from './tools.js';
+import { scalingVerdict } from './lint.js';
 
 const SECTIONS = ['lint', 'startup', 'executor', 'scaling'] as const;
 type SectionId = (typeof SECTIONS)[number];
@@ -186,6 +187,9 @@ async function updateDocs(root: string, results: Results, log: (line: string) =>
 /** `--render`: the report of an earlier run, with the goals read again by the current code. */
 async function render(root: string, file: string, docs: boolean): Promise<number> {
   const { goals: _old, ...rest } = JSON.parse(await readFile(file, 'utf8')) as Results;
+  // The scaling verdict is a reading of the measured fit: read it again with the current rule too.
+  const fit = rest.scaling?.fit;
+  if (fit) Object.assign(fit, scalingVerdict({ r2: fit.r2, slope: fit.msPerFile, intercept: fit.interceptMs }, fit.msPerMB, fit.marginalMsPerFile));
   const results: Results = { ...rest, goals: evaluateGoals(rest) };
   process.stdout.write(`${renderMarkdown(results)}\n`);
   if (docs) await updateDocs(root, results, (line) => process.stderr.write(`${line}\n`));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scalingVerdict } from '../../bench/lint.js';
 import { linearFit, stats } from '../../bench/measure.js';
 import { DOC_MARKERS, evaluateGoals, spliceReport } from '../../bench/report.js';
 import type { Results } from '../../bench/report.js';
@@ -68,5 +69,18 @@ describe('readSanity', () => {
       .toEqual({ filesLinted: 200, problems: 630, exitCode: 1 });
     const remark = 'c/a.md: no issues found\nc/b.md\n3:5-3:15 warning Unexpected x no-undefined-references remark-lint\n\n⚠ 1 warning\n';
     expect(readSanity('remark-cli', { stdout: '', stderr: remark, exitCode: 0 })).toEqual({ filesLinted: 2, problems: 1, exitCode: 0 });
+  });
+});
+
+describe('scalingVerdict', () => {
+  const fit = (r2: number) => ({ r2, slope: 1, intercept: 100 });
+  it('a straight line is linear', () => {
+    expect(scalingVerdict(fit(0.999), 50, [1.0, 1.05])).toMatchObject({ linear: true, verdict: expect.stringMatching(/^linear: /) });
+  });
+  it('a per-file cost that falls is sub-linear and meets the goal', () => {
+    expect(scalingVerdict(fit(0.97), 50, [0.83, 0.39])).toMatchObject({ linear: true, verdict: expect.stringMatching(/^sub-linear .* falls ×0\.47/) });
+  });
+  it('a per-file cost that grows fails it', () => {
+    expect(scalingVerdict(fit(0.999), 50, [1, 2])).toMatchObject({ linear: false, verdict: expect.stringMatching(/^worse than linear: .* grows ×2\.00/) });
   });
 });
