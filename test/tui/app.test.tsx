@@ -10,7 +10,7 @@ import type { GateAnswer } from '../../src/exec/gate.js';
 import type { NewEvent } from '../../src/timeline/events.js';
 import { RunApp } from '../../src/tui/app.js';
 import { RunStore } from '../../src/tui/store.js';
-import { AT, eventually, now, restartGate, runbook, stamp, targets } from './fixtures.js';
+import { AT, eventually, now, restartGate, runbook, runStarted, stamp, targets } from './fixtures.js';
 
 const TIMELINE = '.runbook/runs/2025-10-26T10-30-00Z-payment-gateway-timeout.jsonl';
 
@@ -35,17 +35,7 @@ function mount(options: { color?: boolean; width?: number } = {}) {
     />,
   );
   const emit = (event: NewEvent): void => store.onEvent(stamp(event));
-  emit({
-    type: 'run.started',
-    runbook: { path: runbook.path!, sha256: 'abc', title: runbook.meta.title },
-    params: {},
-    at: AT.toISOString(),
-    mode: 'live',
-    user: 'ana',
-    host: 'laptop',
-    tool: { name: 'runbook', version: '0.1.0' },
-    targets,
-  });
+  emit(runStarted);
   const frame = (): string => app.lastFrame() ?? '';
   return { store, app, emit, frame, onNote, onInterrupt };
 }

@@ -5,7 +5,7 @@
  */
 import type { NewEvent } from '../../src/timeline/events.js';
 import { startInteractiveRun } from '../../src/tui/index.js';
-import { AT, restartGate, runbook, stamp, targets } from './fixtures.js';
+import { AT, restartGate, runbook, runStarted, stamp, targets } from './fixtures.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const ui = await startInteractiveRun({
@@ -21,17 +21,7 @@ const ui = await startInteractiveRun({
   onInterrupt: () => process.exit(130),
 });
 const emit = (event: NewEvent): void => ui.onEvent({ ...stamp(event), time: new Date().toISOString() });
-emit({
-  type: 'run.started',
-  runbook: { path: runbook.path!, sha256: 'abc', title: runbook.meta.title },
-  params: {},
-  at: AT.toISOString(),
-  mode: 'live',
-  user: 'ana',
-  host: 'laptop',
-  tool: { name: 'runbook', version: '0.1.0' },
-  targets,
-});
+emit(runStarted);
 emit({ type: 'step.started', step: 'payment-error-ratio', kind: 'check', gated: false, command: { query: 'sum(rate(x[5m]))', time: AT.toISOString() } });
 await sleep(400);
 emit({

@@ -97,3 +97,16 @@ export async function eventually(check: () => void, timeoutMs = 2000): Promise<v
     }
   }
 }
+
+/** The `run.started` of the fixture run (live mode, evaluated at AT). */
+export const runStarted: NewEvent = {
+  type: 'run.started',
+  runbook: { path: runbook.path!, sha256: 'abc', title: runbook.meta.title },
+  params: {},
+  at: AT.toISOString(),
+  mode: 'live',
+  user: 'ana',
+  host: 'laptop',
+  tool: { name: 'runbook', version: '0.1.0' },
+  targets,
+};

@@ -13,7 +13,7 @@ vi.hoisted(() => {
 
 import type { NewEvent } from '../../src/timeline/events.js';
 import { startInteractiveRun } from '../../src/tui/index.js';
-import { AT, eventually, now, restartGate, runbook, stamp, targets } from './fixtures.js';
+import { AT, eventually, now, restartGate, runbook, runStarted, stamp, targets } from './fixtures.js';
 
 class FakeStdin extends EventEmitter {
   isTTY = true;
@@ -72,17 +72,7 @@ async function run(noColor: boolean) {
     patchConsole: false,
   });
   const emit = (event: NewEvent): void => ui.onEvent(stamp(event));
-  emit({
-    type: 'run.started',
-    runbook: { path: runbook.path!, sha256: 'abc', title: runbook.meta.title },
-    params: {},
-    at: AT.toISOString(),
-    mode: 'live',
-    user: 'ana',
-    host: 'laptop',
-    tool: { name: 'runbook', version: '0.1.0' },
-    targets,
-  });
+  emit(runStarted);
   emit({ type: 'step.started', step: 'payment-error-ratio', kind: 'check', gated: false });
   emit({
     type: 'step.finished',
