@@ -83,9 +83,8 @@ export async function benchLintComparison(
       log(`  round ${rounds + 1}/${options.rounds} ${tool}: ${sample.ms.toFixed(0)} ms, ${sample.rssMB?.toFixed(0) ?? '?'} MB, exit ${sample.exitCode}`);
     }
     rounds++;
-    const elapsed = performance.now() - started;
-    if (rounds < options.rounds && elapsed + elapsed / rounds > options.budgetMs) {
-      note = `stopped after ${rounds} of ${options.rounds} rounds: another round (≈${(elapsed / rounds / 1000).toFixed(0)} s) would pass this section's time budget of ${(options.budgetMs / 1000).toFixed(0)} s`;
+    note = budgetStop(rounds, options.rounds, performance.now() - started, options.budgetMs);
+    if (note) {
       log(`  ${note}`);
       break;
     }
@@ -171,9 +170,8 @@ export async function benchScaling(
       log(`  round ${rounds + 1}/${options.rounds} ${corpus.name}: ${sample.ms.toFixed(0)} ms, ${sample.rssMB?.toFixed(0) ?? '?'} MB, exit ${sample.exitCode}`);
     }
     rounds++;
-    const elapsed = performance.now() - started;
-    if (rounds < options.rounds && elapsed + elapsed / rounds > options.budgetMs) {
-      note = `stopped after ${rounds} of ${options.rounds} rounds: another round (≈${(elapsed / rounds / 1000).toFixed(0)} s) would pass this section's time budget of ${(options.budgetMs / 1000).toFixed(0)} s`;
+    note = budgetStop(rounds, options.rounds, performance.now() - started, options.budgetMs);
+    if (note) {
       log(`  ${note}`);
       break;
     }
@@ -239,4 +237,10 @@ export function scalingVerdict(
   if (ratio > 1.5) return { linear: false, verdict: `worse than linear: the marginal cost per file grows ×${ratio.toFixed(2)} from the smallest to the largest step; ${fit}` };
   if (byFiles.r2 >= 0.98) return { linear: true, verdict: `linear: ${fit}` };
   return { linear: true, verdict: `sub-linear (at most linear): the marginal cost per file falls ×${ratio.toFixed(2)} from the smallest to the largest step; ${fit}` };
+}
+
+/** Why to stop adding rounds: another round, at the average so far, would pass the section's time budget. */
+function budgetStop(rounds: number, planned: number, elapsedMs: number, budgetMs: number): string | undefined {
+  if (rounds >= planned || elapsedMs + elapsedMs / rounds <= budgetMs) return undefined;
+  return `stopped after ${rounds} of ${planned} rounds: another round (≈${(elapsedMs / rounds / 1000).toFixed(0)} s) would pass this section's time budget of ${(budgetMs / 1000).toFixed(0)} s`;
 }
