@@ -7,6 +7,7 @@ import { cpus, totalmem, type as osType, release } from 'node:os';
 import type { ExecutorSection } from './executor.js';
 import type { LintSection, ScalingSection } from './lint.js';
 import type { StartupSection } from './startup.js';
+import type { TracesSection } from './traces.js';
 
 /** The machine the numbers come from. */
 export interface Machine {
@@ -69,6 +70,7 @@ export interface Results {
   startup?: StartupSection;
   executor?: ExecutorSection;
   scaling?: ScalingSection;
+  traces?: TracesSection;
   goals: Goal[];
 }
 
@@ -120,6 +122,7 @@ export function evaluateGoals(results: Omit<Results, 'goals'>): Goal[] {
   const large = scaling?.points.find((p) => p.corpus.startsWith('large-'));
   goals.push(atMost('50,000-line file linted in < 3 s', large ? large.ms.median / 1000 : undefined, 3, ' s', 2, scaling?.skipped));
   goals.push(atMost('50,000-line file peak RSS < 400 MB', large?.rssMB?.max, 400, ' MB', 0, scaling?.skipped));
+  goals.push(atMost('critical path of a 10,000-span trace < 100 ms', results.traces?.ms.median, 100, ' ms', 1));
   return goals;
 }
 
@@ -207,6 +210,11 @@ export function renderMarkdown(results: Results): string {
       out.push(`Fit over the multi-file corpora: ${scaling.fit.verdict}. Marginal ms per file between sizes: ${scaling.fit.marginalMsPerFile.map(f2).join(', ')}.${scaling.fit.rssMBPer1000Files !== undefined ? ` Peak RSS grows ${f1(scaling.fit.rssMBPer1000Files)} MB per 1,000 files.` : ''}`, '');
     }
     if (scaling.large) out.push(`Single large file: ${scaling.large.verdict}.`, '');
+  }
+  const traces = results.traces;
+  if (traces) {
+    out.push(`### Trace analysis (${traces.spans} spans, ${traces.runs} runs in process)`, '');
+    out.push(`\`analyzeTrace\` (tree, critical path, bottleneck, errors, waterfall rows): median ${f1(traces.ms.median)} ms, min ${f1(traces.ms.min)} ms, max ${f1(traces.ms.max)} ms; ${traces.criticalSections} critical-path sections, bottleneck ${traces.bottleneck}.`, '');
   }
   out.push('### Goals', '', '| goal | measured | met | note |', '|---|---:|---|---|');
   for (const g of results.goals) out.push(`| ${g.goal} | ${g.actual} | ${g.met === null ? 'not measured' : g.met ? 'yes' : '**no**'} | ${(g.note ?? '').replaceAll('|', '\\|')} |`);

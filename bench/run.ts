@@ -23,11 +23,12 @@ import type { Sample } from './measure.js';
 import { describeMachine, evaluateGoals, renderMarkdown, spliceReport } from './report.js';
 import type { Results } from './report.js';
 import { benchStartup } from './startup.js';
+import { benchTraces } from './traces.js';
 import { commandAvailable, ensureBuilt, writePeerConfigs } from './tools.js';
 import type { BenchPaths, ToolId } from './tools.js';
 import { scalingVerdict } from './lint.js';
 
-const SECTIONS = ['lint', 'startup', 'executor', 'scaling'] as const;
+const SECTIONS = ['lint', 'startup', 'executor', 'scaling', 'traces'] as const;
 type SectionId = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npx tsx bench/run.ts [options]
@@ -159,6 +160,11 @@ async function main(): Promise<number> {
       const scalingBudget = Math.max(budgetMs - spent - 60_000, budgetMs * 0.2);
       partial.scaling = await benchScaling(paths, series, { rounds: scalingRounds, budgetMs: scalingBudget, configs, reuse }, log);
     }
+  }
+
+  if (only.has('traces')) {
+    log('trace analysis, 10,000 spans …');
+    partial.traces = benchTraces({ runs: quick ? 5 : 30, seed });
   }
 
   partial.durationSec = (performance.now() - started) / 1000;
