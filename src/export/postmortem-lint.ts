@@ -12,6 +12,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { parse as parseYaml } from 'yaml';
+import { LineIndex } from '../parse/positions.js';
 import { PROMPT_MARKER, POSTMORTEM_SECTIONS, POSTMORTEM_TYPE, type PostmortemSection } from './template.js';
 
 /** A diagnostic in the shape of a VFileMessage's place (1-based lines and columns, end exclusive). */
@@ -131,10 +132,13 @@ function tableRows(section: SectionNodes, source: string): Array<{ cells: Cell[]
     const paragraph = node as Paragraph;
     let offset = paragraph.position!.start.offset!;
     const text = source.slice(offset, paragraph.position!.end.offset!);
-    for (const line of text.split('\n')) {
+    // Rows end at any CommonMark line ending (`\r\n`, `\n` or a lone `\r`), as the positions do.
+    for (const match of text.matchAll(/([^\r\n]*)(\r\n|\r|\n|$)/g)) {
+      const line = match[1]!;
+      if (!line && !match[2]) break;
       const lead = line.length - line.trimStart().length;
       if (line.trimStart().startsWith('|')) rows.push({ cells: splitCells(line, offset), start: offset + lead, end: offset + line.length });
-      offset += line.length + 1;
+      offset += match[0].length;
     }
   }
   return rows;
@@ -285,22 +289,4 @@ function at(lines: LineIndex, ruleId: PostmortemRuleId, message: string, start: 
   const s = lines.point(start);
   const e = lines.point(Math.max(start, end));
   return { ruleId, message, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity };
-}
-
-/** Offset → 1-based line and column. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(source: string) {
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  point(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
-  }
 }

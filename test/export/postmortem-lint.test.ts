@@ -132,6 +132,17 @@ describe('lintPostmortem', () => {
     });
   });
 
+  it('positions diagnostics by CommonMark line endings: CR-only and CRLF files report the same line:column as LF', () => {
+    for (const source of [invalid[0]![1], invalid[2]![1], invalid[4]![1]]) {
+      const lf = lintPostmortem(source).map(({ ruleId, line, column, endLine, endColumn }) => ({ ruleId, line, column, endLine, endColumn }));
+      expect(lf.length).toBeGreaterThan(0);
+      for (const eol of ['\r', '\r\n']) {
+        const other = lintPostmortem(source.replaceAll('\n', eol)).map(({ ruleId, line, column, endLine, endColumn }) => ({ ruleId, line, column, endLine, endColumn }));
+        expect(other).toEqual(lf);
+      }
+    }
+  });
+
   it('"The deployment forgot" and blame words inside code are not about people', () => {
     const source = replace('The gateway leaked', 'The deployment forgot nothing; `alice forgot` is a log line. The gateway leaked');
     expect(lintPostmortem(source).filter((d) => d.ruleId === 'postmortem-blame')).toEqual([]);
