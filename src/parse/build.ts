@@ -101,7 +101,9 @@ export class RunbookBuilder {
     let title = meta.title ?? this.firstH1;
     if (title === undefined) {
       if (!frontmatterBroken) {
-        this.report.error(
+        // Without a step there is nothing to run: the file is prose (a README, a how-to), so only warn.
+        const severity = this.drafts.length === 0 ? 'warn' : 'error';
+        this.report[severity](
           'missing-title',
           'Found no title; expected a `title:` in the front matter or a `# Title` heading',
           0,

@@ -17,7 +17,7 @@ export const PARSE_RULES = {
   'kubectl-multiple-commands': 'A `kubectl` body holds more than one command line.',
   'kubectl-shell-syntax': 'A `kubectl` body uses shell syntax (pipe, redirection, `$(…)`, `;`, `&&`, unterminated quote); kubectl steps run without a shell.',
   'malformed-attributes': 'An attribute block `{…}` does not follow the directive attribute grammar.',
-  'missing-title': 'No `title` in the front matter and no `#` heading.',
+  'missing-title': 'No `title` in the front matter and no `#` heading (a warning when the file has no step).',
   'mitigate-extra-check': 'A `mitigate` holds more than one `check` fence.',
   'mitigate-invalid-content': 'A `mitigate` holds something that cannot be part of one mitigation (a nested step container, a `promql` or `mitigate` fence).',
   'mitigate-no-action': 'A `mitigate` has no action command.',

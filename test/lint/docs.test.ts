@@ -32,3 +32,18 @@ describe('docs/lint.md', () => {
     expect(rows).toEqual(Object.values(RULES).map((rule) => `${rule.meta.id} ${rule.meta.severity}`).sort());
   });
 });
+
+describe('docs/rules/required-sections.md presets', () => {
+  const page = readFileSync('docs/rules/required-sections.md', 'utf8');
+  const rule = RULES['required-sections']!;
+  const messages = (code: string, preset: string) =>
+    toLintResult('x.md', lintSource(code, { [rule.meta.id]: { severity: 'error', options: { preset } } })).messages.filter((m) => m.ruleId === rule.meta.id);
+  for (const [preset, other] of [['incident', 'alert'], ['alert', 'incident']] as const) {
+    it(`the ${preset} example passes under ${preset} and any, and fails under ${other}`, () => {
+      const code = example(page.replace(`### ${preset}\n`, `## ${preset}-example\n`), `${preset}-example`);
+      expect(messages(code, preset)).toEqual([]);
+      expect(messages(code, 'any')).toEqual([]);
+      expect(messages(code, other).length).toBeGreaterThan(0);
+    });
+  }
+});

@@ -9,7 +9,7 @@ describe('resolveRuleSettings', () => {
     expect(settings['promql-syntax']).toEqual({ severity: 'error', options: {} });
     expect(settings['step-id-missing']?.severity).toBe('warn');
     expect(settings['mitigate-rollback']).toBeUndefined();
-    expect(settings['required-sections']?.options).toEqual({ sections: ['Symptoms', ['Investigation', 'Diagnosis'], 'Mitigation'] });
+    expect(settings['required-sections']?.options).toEqual({ preset: 'any' });
   });
 
   it('starts from nothing with extends: []', () => {

@@ -145,10 +145,17 @@ const cases: { name: string; source: string; ruleId: string; at: string; end?: s
     at: '3:13',
   },
   {
-    name: 'missing title',
+    name: 'missing title in a runbook with a step',
+    source: md('Just prose.', '', '## Not an H1', '', '```promql {#q}', 'up', '```'),
+    ruleId: 'missing-title',
+    at: '1:1',
+  },
+  {
+    name: 'missing title in prose with no step is only a warning',
     source: md('Just prose.', '', '## Not an H1'),
     ruleId: 'missing-title',
     at: '1:1',
+    fatal: false,
   },
   {
     name: 'duplicate id points at the second and names the first line',
