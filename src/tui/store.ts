@@ -166,7 +166,10 @@ export class RunStore {
 
   /** Applies one timeline event. */
   onEvent = (event: TimelineEvent): void => {
-    const events = [...this.state.events, event];
+    // One list, appended in place: copying it on every event made a long run quadratic. Nothing renders
+    // from it by identity; the end screen reads it once.
+    const events = this.state.events;
+    events.push(event);
     const width = this.options.width;
     switch (event.type) {
       case 'run.started':
