@@ -34,6 +34,8 @@ program
   .argument('<file>', 'runbook Markdown file')
   .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
   .option('--prometheus <url>', 'Prometheus base URL (else front matter, RUNBOOK_PROMETHEUS_URL, .runbookrc)')
+  .option('--tempo <url>', 'Grafana Tempo base URL for `trace` steps (else front matter `tempo:`)')
+  .option('--jaeger <url>', 'Jaeger query base URL for `trace` steps (else front matter `jaeger:`)')
   .option('--context <name>', 'Kubernetes context (else front matter)')
   .option('--namespace <name>', 'Kubernetes namespace (else front matter)')
   .option('--kubeconfig <path>', 'kubeconfig file for kubectl')

@@ -26,6 +26,7 @@ import { isPreApproved, toVerdict, type Gate, type GateVerdict } from './gate.js
 import { commandsOf, planStep, PlanError, stepCommand, type PlanContext, type PlannedCheck, type PlannedCommand, type PlannedProcess, type PlannedQuery, type PlannedStep } from './plan.js';
 import { createPrometheusDriver, PrometheusQueryError, runQuery, summarizeResult, type PrometheusClientFactory } from './prometheus.js';
 import { spawnProcess, type ProcessResult, type SpawnFn } from './process.js';
+import { runTrace } from './runners/trace.js';
 
 /** Where events go: the timeline store (or anything with its `append`). */
 export interface TimelineSink {
@@ -53,6 +54,8 @@ export interface ExecDeps {
   excerptBytes: number;
   /** Matches are replaced by `***` in recorded output. */
   redact: RegExp[];
+  /** HTTP client of `trace` steps (Tempo / Jaeger query APIs). */
+  fetch: typeof fetch;
 }
 
 /** How to run. */
@@ -192,6 +195,7 @@ function defaults(partial: Partial<ExecDeps> | undefined): ExecDeps {
     maxOutputBytes: 1024 * 1024,
     excerptBytes: 8 * 1024,
     redact: [],
+    fetch: globalThis.fetch,
     ...partial,
   };
 }
@@ -294,6 +298,23 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     await emit(startedEvent(step, planned, commands));
 
     if (planned.mitigation) return { outcome: await runMitigation(planned, finish), planned };
+
+    if (planned.trace) {
+      const traced = await runTrace(planned.trace, { fetch: deps.fetch, clock: deps.clock, signal });
+      if (traced.kind === 'error') {
+        await finish({ status: traced.aborted ? 'aborted' : 'error', error: redact(traced.error) });
+        return { outcome: { status: traced.aborted ? 'aborted' : 'error' }, planned };
+      }
+      const excerpt = redact(traced.text);
+      await finish({
+        status: 'ok',
+        summary: redact(traced.summary),
+        result: traced.result,
+        ...(Object.keys(traced.captures).length ? { captures: traced.captures } : {}),
+        output: { excerpt, truncated: false, bytes: Buffer.byteLength(excerpt) },
+      });
+      return { outcome: { status: 'ok', captures: traced.captures, query: traced.result }, planned };
+    }
 
     if (planned.check) {
       let checked = await runCheck(planned.check);

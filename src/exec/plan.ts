@@ -10,6 +10,7 @@ import { splitCommandLine } from '../steps/command-line.js';
 import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
 import type { StepCommand, Targets } from '../timeline/events.js';
 import { parseCaptures, type CaptureSpec } from './capture.js';
+import { planTrace, type PlannedTrace } from './runners/trace.js';
 import { renderKubectlArgv, renderShellScript, renderText, withKubeTarget, type ValueResolver } from './render.js';
 
 /** Default timeouts (the `timeout` attribute overrides them). */
@@ -77,6 +78,8 @@ export interface PlannedStep {
   command?: PlannedCommand;
   /** check steps. */
   check?: PlannedCheck;
+  /** trace steps (they capture by field, not with `captures`). */
+  trace?: PlannedTrace;
   /** A check with `within=`: re-run every `everyMs` until it passes or `withinMs` runs out. */
   poll?: { withinMs: number; everyMs: number };
   onFail: 'continue' | 'stop';
@@ -135,11 +138,13 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
     ...(step.title !== undefined ? { title: step.title } : {}),
     position: step.position,
     onFail: step.attributes['on-fail'] === 'stop' ? ('stop' as const) : ('continue' as const),
-    captures: step.attributes.capture !== undefined ? parseCaptures(step.attributes.capture) : [],
+    captures: step.attributes.capture !== undefined && step.kind !== 'trace' ? parseCaptures(step.attributes.capture) : [],
   };
   switch (step.kind) {
     case 'promql':
       return { ...base, gated: false, command: planQuery(step.body, step.attributes, context, resolve) };
+    case 'trace':
+      return { ...base, gated: false, trace: planTrace(renderText(step.body, resolve), step.attributes, context.targets, context.at) };
     case 'kubectl': {
       const command = planKubectl(step.body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, step.bodyPosition);
       return { ...base, ...gateFor(command), command };

@@ -39,6 +39,8 @@ export const FRONTMATTER_SCHEMA = {
       additionalProperties: { $ref: '#/$defs/param' },
     },
     prometheus: { type: 'string', pattern: '^https?://', description: 'Default Prometheus base URL.', examples: ['http://prometheus:9090'] },
+    tempo: { type: 'string', pattern: '^https?://', description: 'Default Grafana Tempo base URL (`trace` steps).', examples: ['http://tempo:3200'] },
+    jaeger: { type: 'string', pattern: '^https?://', description: 'Default Jaeger query base URL (`trace` steps).', examples: ['http://jaeger-query:16686'] },
     context: { type: 'string', description: 'Default Kubernetes context.' },
     namespace: { type: 'string', description: 'Default Kubernetes namespace.' },
   },
@@ -93,7 +95,7 @@ export function plainlyValidFrontmatter(data: unknown): boolean {
   if (has('title') && !(typeof data.title === 'string' && data.title.length > 0)) return false;
   for (const key of ['service', 'severity', 'context', 'namespace']) if (has(key) && typeof data[key] !== 'string') return false;
   for (const key of ['alerts', 'owners']) if (has(key) && !isStringOrList(data[key])) return false;
-  if (has('prometheus') && !(typeof data.prometheus === 'string' && /^https?:\/\//u.test(data.prometheus))) return false;
+  for (const key of ['prometheus', 'tempo', 'jaeger']) if (has(key) && !(typeof data[key] === 'string' && /^https?:\/\//u.test(data[key]))) return false;
   if (has('params')) {
     if (!isRecord(data.params)) return false;
     for (const [name, spec] of Object.entries(data.params)) {
@@ -250,8 +252,8 @@ function schemaMessage(error: ErrorObject, data: unknown): string {
       return `Front matter ${where} must be a valid regular expression, found \`${String(found)}\`${why}`;
     }
     case 'pattern':
-      return path[0] === 'prometheus'
-        ? `Front matter ${where} must be an http(s) URL such as \`http://prometheus:9090\`, found \`${String(found)}\``
+      return path[0] === 'prometheus' || path[0] === 'tempo' || path[0] === 'jaeger'
+        ? `Front matter ${where} must be an http(s) URL such as \`http://${path[0]}:9090\`, found \`${String(found)}\``
         : `Front matter ${where} does not match \`${String((error.params as { pattern: unknown }).pattern)}\``;
     case 'propertyNames':
       return `Parameter name \`${String((error.params as { propertyName: unknown }).propertyName)}\` is not usable as \`{{name}}\`; use letters, digits, \`_\` and \`-\`, starting with a letter or \`_\``;
@@ -338,7 +340,9 @@ function normalise(data: unknown): FrontmatterResult['meta'] {
     const value = asString(record[key]);
     if (value !== undefined) meta[key] = value;
   }
-  const prometheus = asString(record.prometheus);
-  if (prometheus !== undefined && /^https?:\/\//.test(prometheus)) meta.prometheus = prometheus;
+  for (const key of ['prometheus', 'tempo', 'jaeger'] as const) {
+    const url = asString(record[key]);
+    if (url !== undefined && /^https?:\/\//.test(url)) meta[key] = url;
+  }
   return meta;
 }

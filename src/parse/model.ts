@@ -17,10 +17,10 @@ export interface Position {
 }
 
 /** Step kinds of format v1. */
-export type StepKind = 'promql' | 'kubectl' | 'check' | 'mitigate' | 'sh';
+export type StepKind = 'promql' | 'kubectl' | 'check' | 'mitigate' | 'sh' | 'trace';
 
 /** Every step kind, in a fixed order. */
-export const STEP_KINDS: readonly StepKind[] = ['promql', 'kubectl', 'check', 'mitigate', 'sh'];
+export const STEP_KINDS: readonly StepKind[] = ['promql', 'kubectl', 'check', 'mitigate', 'sh', 'trace'];
 
 /** How a step was written: a `:::kind{…}` container or a ```` ```kind {…} ```` fence. */
 export type StepForm = 'directive' | 'fence';
@@ -47,6 +47,10 @@ export interface RunbookMeta {
   params: Record<string, ParamSpec>;
   /** Default Prometheus base URL. */
   prometheus?: string;
+  /** Default Grafana Tempo base URL (`trace` steps). */
+  tempo?: string;
+  /** Default Jaeger query base URL (`trace` steps). */
+  jaeger?: string;
   /** Default Kubernetes context. */
   context?: string;
   /** Default Kubernetes namespace. */

@@ -5,13 +5,14 @@ import { kubectl } from './kubectl.js';
 import { mitigate } from './mitigate.js';
 import { promql } from './promql.js';
 import { sh } from './sh.js';
+import { trace } from './trace.js';
 
 export type { AttributeProblem, AttributeSpec, StepDefinition } from './definition.js';
 export { checkAttributes as checkAttributeSpecs } from './check.js';
 export { actionAttributes } from './mitigate.js';
 
 /** Every step kind and its definition. Explicit, never discovered from the filesystem. */
-export const STEP_DEFINITIONS: Readonly<Record<StepKind, StepDefinition>> = { check, kubectl, mitigate, promql, sh };
+export const STEP_DEFINITIONS: Readonly<Record<StepKind, StepDefinition>> = { check, kubectl, mitigate, promql, sh, trace };
 
 /** True when `name` is a step kind of format v1. */
 export function isStepKind(name: string): name is StepKind {

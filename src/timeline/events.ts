@@ -35,6 +35,10 @@ export interface EventBase {
 /** Where a run points. */
 export interface Targets {
   prometheus?: string;
+  /** Grafana Tempo base URL (`trace` steps). */
+  tempo?: string;
+  /** Jaeger query base URL (`trace` steps). */
+  jaeger?: string;
   context?: string;
   namespace?: string;
   kubeconfig?: string;

@@ -41,6 +41,8 @@ import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js
 export interface RunCliOptions {
   param?: string[];
   prometheus?: string;
+  tempo?: string;
+  jaeger?: string;
   context?: string;
   namespace?: string;
   kubeconfig?: string;
@@ -242,6 +244,12 @@ function resolveTargets(runbook: Runbook, options: RunCliOptions, io: CliIO, con
   const namespace = options.namespace ?? runbook.meta.namespace;
   const targets: Targets = {};
   if (prometheus !== undefined) targets.prometheus = prometheus;
+  for (const key of ['tempo', 'jaeger'] as const) {
+    const url = options[key] ?? runbook.meta[key];
+    if (url === undefined) continue;
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`${key === 'tempo' ? 'Tempo' : 'Jaeger'} URL \`${url}\` must start with \`http://\` or \`https://\``);
+    targets[key] = url;
+  }
   if (context !== undefined) targets.context = context;
   if (namespace !== undefined) targets.namespace = namespace;
   if (options.kubeconfig !== undefined) targets.kubeconfig = path.resolve(io.cwd, options.kubeconfig);

@@ -129,6 +129,10 @@ export function renderPlan(plan: readonly PlannedStep[], header: PlanHeader): st
     out.push(`${i + 1}. ${step.id}  ${step.kind}  ${step.gated ? `GATED (${step.reason ?? 'changes a system'})` : 'read-only'}${step.title ? `  — ${step.title}` : ''}`);
     if (step.command) out.push(...commandLines(step.command, '   '));
     if (step.check) out.push(...checkLines(step.check, '   '));
+    if (step.trace) {
+      const t = step.trace;
+      out.push(`   ${t.backend} ${t.url}  ${t.traceId !== undefined ? `trace ${t.traceId}` : `search ${t.search} (${t.pick} within ${t.windowMs / 60_000} min)`}`);
+    }
     if (step.mitigation) {
       step.mitigation.actions.forEach((a, n) => out.push(`   action ${n + 1}:`, ...commandLines(a, '     ')));
       if (step.mitigation.verify) {
