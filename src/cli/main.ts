@@ -115,6 +115,19 @@ program
     process.exitCode = await importCommand(paths, options, processIO());
   });
 
+program
+  .command('coverage')
+  .description('Report alerting rules without a runbook, runbooks answering no rule, runbook_urls resolving to no file.')
+  .argument('[paths...]', 'runbook files, folders or globs (default runbooks/)')
+  .option('--rules <path>', 'Prometheus rule file, PrometheusRule manifest, or a folder of them (repeatable)', collect)
+  .option('--runbook-url <pattern>', 'published runbook URL with `{path}` (else .runbookrc `runbookUrl`)')
+  .option('--format <name>', 'stylish | json | sarif | github', 'stylish')
+  .option('--config <path>', 'config file (default: .runbookrc found upward)')
+  .action(async (paths: string[], options: Record<string, unknown>) => {
+    const { coverageCommand } = await import('./commands/coverage.js');
+    process.exitCode = await coverageCommand(paths, options, processIO());
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -24,6 +24,8 @@ export interface RunbookConfig {
   prometheus?: string;
   /** Regular expressions (JavaScript syntax) whose matches are redacted from recorded output. */
   redact?: string[];
+  /** Where runbooks are published, `{path}` standing for a runbook's path without `.md` (`runbook coverage`). */
+  runbookUrl?: string;
 }
 
 /** The severities, in the order messages list them. */
@@ -75,6 +77,13 @@ export const RUNBOOKRC_SCHEMA = {
       description: 'Regular expressions (JavaScript syntax); their matches are replaced by `***` in recorded output.',
       type: 'array',
       items: { type: 'string' },
+    },
+    runbookUrl: {
+      description:
+        'Where runbooks are published, for `runbook coverage`: `{path}` stands for the path under the runbook folder without `.md`, compared case-insensitively.',
+      'x-expected': 'a URL pattern containing `{path}`, like `https://runbooks.example.com/{path}`',
+      type: 'string',
+      pattern: '\\{path\\}',
     },
   },
   additionalProperties: false,
