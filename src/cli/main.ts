@@ -58,6 +58,7 @@ program
   .argument('<timeline>', 'timeline file (.jsonl) of the run')
   .option('--approve <step-id>', 'pre-approve the gate of this step, or `all` (repeatable)', collect)
   .option('--allow-changed', 'resume even though the runbook file changed since the run started')
+  .option('--prometheus <url>', 'the run\'s Prometheus with credentials (http://user:pw@host); else RUNBOOK_PROMETHEUS_URL, .runbookrc')
   .option('--json', 'stream timeline events to stdout as JSON lines')
   .option('--no-color', 'no colours in the output')
   .action(async (timeline: string, options: Record<string, unknown>) => {

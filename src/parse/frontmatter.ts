@@ -53,6 +53,10 @@ export const FRONTMATTER_SCHEMA = {
         description: { type: 'string', description: 'What the value is, shown when it is asked for.' },
         default: { type: ['string', 'number', 'boolean'], description: 'Value used when none is given.' },
         required: { type: 'boolean', description: 'A run without a value (and no default) is refused.' },
+        secret: {
+          type: 'boolean',
+          description: 'The value is masked in every event, the terminal and every export (a token, a password).',
+        },
         pattern: {
           type: 'string',
           format: 'regex',
@@ -78,7 +82,7 @@ function validate(value: unknown): ErrorObject[] {
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 
-const PARAM_KEYS = new Set(['description', 'default', 'required', 'pattern']);
+const PARAM_KEYS = new Set(['description', 'default', 'required', 'secret', 'pattern']);
 const PARAM_NAME = new RegExp(NAME, 'u');
 /** A plain object (an odd prototype, as `__proto__:` keys could give, is left to ajv). */
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -107,7 +111,7 @@ export function plainlyValidFrontmatter(data: unknown): boolean {
         const ok =
           key === 'description' ? typeof value === 'string'
           : key === 'default' ? typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-          : key === 'required' ? typeof value === 'boolean'
+          : key === 'required' || key === 'secret' ? typeof value === 'boolean'
           : typeof value === 'string' && isRegExp(value);
         if (!ok) return false;
       }
@@ -258,7 +262,7 @@ function schemaMessage(error: ErrorObject, data: unknown): string {
     case 'propertyNames':
       return `Parameter name \`${String((error.params as { propertyName: unknown }).propertyName)}\` is not usable as \`{{name}}\`; use letters, digits, \`_\` and \`-\`, starting with a letter or \`_\``;
     case 'additionalProperties':
-      return `Unknown key \`${String((error.params as { additionalProperty: unknown }).additionalProperty)}\` in ${where}; expected \`description\`, \`default\`, \`required\` or \`pattern\``;
+      return `Unknown key \`${String((error.params as { additionalProperty: unknown }).additionalProperty)}\` in ${where}; expected \`description\`, \`default\`, \`required\`, \`secret\` or \`pattern\``;
     default:
       return `Front matter ${where} ${error.message ?? 'is invalid'}`;
   }
@@ -321,6 +325,7 @@ function normalise(data: unknown): FrontmatterResult['meta'] {
         if (typeof r.description === 'string') spec.description = r.description;
         if (['string', 'number', 'boolean'].includes(typeof r.default)) spec.default = String(r.default);
         if (typeof r.required === 'boolean') spec.required = r.required;
+        if (r.secret === true) spec.secret = true;
         if (typeof r.pattern === 'string' && isRegExp(r.pattern)) spec.pattern = r.pattern;
       }
       params[name] = spec;

@@ -33,6 +33,8 @@ export interface ParamSpec {
   description?: string;
   default?: string;
   required?: boolean;
+  /** The value is masked wherever it would be recorded or shown (events, terminal, exports). */
+  secret?: boolean;
   /** A regular expression (JavaScript syntax, anchored by the executor) every value must match. */
   pattern?: string;
 }

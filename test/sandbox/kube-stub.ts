@@ -71,6 +71,8 @@ export interface KubeStubOptions {
   now?: () => Date;
   /** Bearer token kubectl must present. */
   token?: string;
+  /** Secrets of the namespace: name → plain-text data (served base64-encoded, as the API does). */
+  secrets?: Record<string, Record<string, string>>;
 }
 
 /** A running stub. */
@@ -676,6 +678,7 @@ const CORE_V1 = {
     resource('pods', 'Pod', true, verbsRW, ['po'], { categories: ['all'] }),
     resource('pods/log', 'Pod', true, ['get']),
     resource('pods/status', 'Pod', true, ['get', 'patch', 'update']),
+    resource('secrets', 'Secret', true, verbsRW),
   ],
 };
 
@@ -944,6 +947,21 @@ export async function startKubeStub(options: KubeStubOptions = {}): Promise<Kube
       const ns = cluster.namespaces.find((n) => n.metadata.name === m[1]);
       if (!ns) throw notFound('namespaces', m[1] ?? '');
       respondObjects(req, res, 'namespaces', 'Namespace', 'v1', [ns], true, q);
+    }],
+
+    // Secrets (only what tests seed; read-only)
+    ['GET', /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)\/?$/, (m, req, res, q) => {
+      const data = m[1] === NAMESPACE ? options.secrets?.[m[2] ?? ''] : undefined;
+      if (!data) throw notFound('secrets', m[2] ?? '');
+      const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+      const secret: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: m[2] ?? '', namespace: NAMESPACE, uid: randomUUID(), resourceVersion: '1', creationTimestamp: new Date(now().getTime() - 86_400_000).toISOString() },
+        type: 'Opaque',
+        data: encoded,
+      } as KubeObject;
+      respondObjects(req, res, 'secrets', 'Secret', 'v1', [secret], true, q);
     }],
 
     // Pods

@@ -127,6 +127,8 @@ export interface StartPrometheusOptions {
   readyTimeoutMs?: number;
   /** Injected fetch, for readiness polling. */
   fetch?: typeof fetch;
+  /** Require HTTP basic auth (`--web.config.file` `basic_auth_users`); the hash is bcrypt, as Prometheus wants. */
+  basicAuth?: { username: string; password: string; bcryptHash: string };
 }
 
 /** A running sandbox Prometheus. */
@@ -181,6 +183,15 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       global.evaluation_interval = options.scrapeInterval;
     }
     await writeFile(configPath, stringify({ global, scrape_configs: options.scrapeConfigs ?? [] }));
+    const webArgs: string[] = [];
+    let readyFetch = fetchFn;
+    if (options.basicAuth) {
+      const webConfigPath = join(runDir, 'web.yml');
+      await writeFile(webConfigPath, stringify({ basic_auth_users: { [options.basicAuth.username]: options.basicAuth.bcryptHash } }));
+      webArgs.push(`--web.config.file=${webConfigPath}`);
+      const header = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+      readyFetch = (input, init) => fetchFn(input, { ...init, headers: { authorization: header } });
+    }
 
     let lastError = '';
     for (let attempt = 0; attempt < MAX_BIND_ATTEMPTS; attempt++) {
@@ -193,10 +204,11 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
           `--storage.tsdb.path=${dataDir}`,
           '--storage.tsdb.retention.time=100y',
           `--web.listen-address=127.0.0.1:${port}`,
+          ...webArgs,
         ],
         { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: logPath, append: true } },
       );
-      const ready = await waitReady(url, proc, fetchFn, options.readyTimeoutMs ?? 20_000);
+      const ready = await waitReady(url, proc, readyFetch, options.readyTimeoutMs ?? 20_000);
       if (ready) {
         let stopped = false;
         return {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED, redactDeep } from '../../src/secrets/redact.js';
+import { createEventRedactor } from '../../src/secrets/events.js';
+import { clearDeclaredSecrets, createRedactor, declareSecrets, REDACTED, redactDeep } from '../../src/secrets/redact.js';
+import { SEEDS } from './seeds.js';
 
 const redact = createRedactor();
 
@@ -73,5 +75,46 @@ describe('redaction', () => {
   it('replaces whole values under secret-looking keys', () => {
     const event = { params: { api_token: 'abc', namespace: 'payments', dbPassword: 'x' }, counts: { ok: 1 } };
     expect(redactDeep(event, redact)).toEqual({ params: { api_token: REDACTED, namespace: 'payments', dbPassword: REDACTED }, counts: { ok: 1 } });
+  });
+});
+
+describe('redaction of the formats of issue 12', () => {
+  it.each(SEEDS.map((seed) => [seed.kind, seed] as const))('masks %s and keeps the text around it readable', (_kind, seed) => {
+    const out = redact(`before ${seed.text} after`);
+    expect(out).not.toContain(seed.value);
+    expect(out).toContain(REDACTED);
+    expect(out.startsWith('before ')).toBe(true);
+  });
+
+  it('keeps the host of a URL with credentials', () => {
+    expect(redact('postgres://app:pw-x-1@db.internal:5432/pay')).toBe(`postgres://app:${REDACTED}@db.internal:5432/pay`);
+  });
+
+  it('masks the word after a secret flag in an argv array, and nothing else', () => {
+    expect(redactDeep(['kubectl', 'get', 'pods', '--token', 'abc', '-n', 'x'], redact)).toEqual(['kubectl', 'get', 'pods', '--token', REDACTED, '-n', 'x']);
+  });
+
+  it('masks declared values everywhere, also URL-encoded', () => {
+    declareSecrets(['s3 cr/et-declared']);
+    try {
+      expect(redact('x --token s3 cr/et-declared y')).not.toContain('cr/et-declared');
+      expect(redact(`u?t=${encodeURIComponent('s3 cr/et-declared')}`)).toBe(`u?t=${REDACTED}`);
+      expect(redactDeep({ argv: ['--flag', 's3 cr/et-declared'] }, redact)).toEqual({ argv: ['--flag', REDACTED] });
+    } finally {
+      clearDeclaredSecrets();
+    }
+  });
+});
+
+describe('event redaction', () => {
+  it('masks the output and captures of a kubectl command that reads Secret data', () => {
+    const one = createEventRedactor(redact);
+    one({ type: 'step.started', step: 's', command: { argv: ['kubectl', 'get', 'secret', 'db', '-o', 'jsonpath={.data.password}'] } });
+    const finished = one({ type: 'step.finished', step: 's', output: { excerpt: 'aHVudGVyMg==', truncated: false, bytes: 12 }, captures: { pw: 'aHVudGVyMg==' } });
+    expect(finished.output.excerpt).toBe(REDACTED);
+    expect(finished.captures.pw).toBe(REDACTED);
+    one({ type: 'step.started', step: 'p', command: { argv: ['kubectl', 'get', 'pods'] } });
+    expect(one({ type: 'step.finished', step: 'p', output: { excerpt: 'pod-1', truncated: false, bytes: 5 } }).output.excerpt).toBe('pod-1');
+    expect(one({ type: 'action.finished', step: 'm', command: { argv: ['sh', '-c', 'kubectl get secrets/db -o yaml | base64 -d'] }, output: { excerpt: 'x' } }).output.excerpt).toBe(REDACTED);
   });
 });

@@ -7,7 +7,9 @@ import { dirname, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { EXIT } from '../../errors.js';
 import { EXPORT_FORMATS, exportTimeline, type ExportFormat } from '../../export/index.js';
-import { redactDeep } from '../../secrets/redact.js';
+import { redactEvents } from '../../secrets/events.js';
+import type { BasicAuth } from '../../secrets/url.js';
+import { prometheusTarget, resumePrometheusAuth } from '../secrets.js';
 import { readTimeline } from '../../timeline/reader.js';
 import type { CliIO } from '../io.js';
 import { configuredRedactor } from '../shared.js';
@@ -31,17 +33,26 @@ export async function exportCommand(timeline: string, options: Record<string, un
   const raw = await readTimeline(path);
   // Runs record redacted events, but a timeline may predate a redaction rule or have been edited by hand:
   // a postmortem is shared widely, so it is redacted again on the way out.
-  const read = { ...raw, events: redactDeep(raw.events, redactor) };
+  const read = { ...raw, events: redactEvents(raw.events, redactor) };
   if (!read.events.length) {
     io.stderr.write(`runbook export: ${timeline} holds no timeline events${read.invalid.length ? ` (${read.invalid.length} line(s) are not events)` : ''}\n`);
     return EXIT.usage;
   }
   const outPath = typeof options.out === 'string' ? resolve(io.cwd, options.out) : undefined;
+  // Chart data: userinfo in the URL goes as basic auth (fetch refuses URLs with credentials) and nowhere else.
+  const given = typeof options.prometheus === 'string' ? prometheusTarget(options.prometheus) : undefined;
+  const recorded = read.events.find((event) => event.type === 'run.started');
+  const auth: BasicAuth | undefined =
+    given?.auth ??
+    (given || !recorded || recorded.type !== 'run.started'
+      ? undefined
+      : resumePrometheusAuth(recorded.targets.prometheus, undefined, [io.env.RUNBOOK_PROMETHEUS_URL, config.prometheus]));
   const result = await exportTimeline(read, {
     format: format as ExportFormat,
     anonymize: options.anonymize === true,
     ...(outPath ? { outPath } : {}),
-    ...(typeof options.prometheus === 'string' ? { prometheus: options.prometheus } : {}),
+    ...(given ? { prometheus: given.url } : {}),
+    ...(auth ? { fetch: basicAuthFetch(auth) } : {}),
     readText: async (file) => {
       try {
         return await readFile(resolve(io.cwd, file), 'utf8');
@@ -63,4 +74,9 @@ export async function exportCommand(timeline: string, options: Record<string, un
   const shown = relative(io.cwd, outPath);
   io.stderr.write(`runbook export: wrote ${shown.startsWith('..') ? outPath : shown}${charts}\n`);
   return EXIT.ok;
+}
+
+function basicAuthFetch(auth: BasicAuth): typeof fetch {
+  const header = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  return (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), authorization: header } });
 }

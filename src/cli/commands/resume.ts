@@ -13,18 +13,23 @@ import { loadConfig } from '../../config/index.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { exitCodeForRun, preflight, validateApprovals, type ExecDeps, type Gate } from '../../exec/index.js';
 import { readResumeState, remainingSteps, ResumeError, resumeRunbook } from '../../exec/resume.js';
-import { redactDeep } from '../../secrets/redact.js';
+import { createEventRedactor } from '../../secrets/events.js';
+import { createPrometheusDriver } from '../../exec/prometheus.js';
+import { withBasicAuth } from '../../exec/prometheus-auth.js';
 import type { NewEvent, TimelineEvent } from '../../timeline/events.js';
 import { readTimeline } from '../../timeline/reader.js';
 import { openTimeline } from '../../timeline/store.js';
 import type { CliIO } from '../io.js';
 import { formatEvent } from '../render/plain.js';
+import { redactingGate, resumePrometheusAuth } from '../secrets.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
 /** Options of `runbook resume` (names are a contract: see main.ts). */
 export interface ResumeCliOptions {
   approve?: string[];
   allowChanged?: boolean;
+  /** The run's Prometheus again, with credentials (`http://user:pw@host`); the run recorded it without them. */
+  prometheus?: string;
   json?: boolean;
   color?: boolean;
 }
@@ -109,10 +114,11 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
 
   const { config } = await loadConfig(io.cwd);
   const redactor = configuredRedactor(config);
+  const prometheusAuth = resumePrometheusAuth(started.targets.prometheus, options.prometheus, [io.env.RUNBOOK_PROMETHEUS_URL, config.prometheus]);
   const store = await openTimeline(timelinePath, { run: state.run, ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
   // Every event is redacted before it is written, so the file, --json and the log all see the same text.
-  const redact = redactor;
-  const sink = { append: (event: NewEvent) => store.append(redactDeep(event, redact)) };
+  const redactEvent = createEventRedactor(redactor);
+  const sink = { append: (event: NewEvent) => store.append(redactEvent(event)) };
   const onEvent = (event: TimelineEvent): void => {
     if (options.json) write(`${JSON.stringify(event)}\n`);
     else write(`${formatEvent(event, { ascii })}\n`);
@@ -143,7 +149,7 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
       sink,
       signal,
       onEvent,
-      ...(deps.interactiveGate ? { interactive: deps.interactiveGate } : {}),
+      ...(deps.interactiveGate ? { interactive: redactingGate(deps.interactiveGate, redactor) } : {}),
       onWarning: async (message, step) => {
         io.stderr.write(`runbook: ${message}; ${approve.includes(step.step) ? 'approved again by --approve' : `declined unless \`--approve ${step.step}\` names it again`}\n`);
         // On the record too: the postmortem must show the step was offered again knowing it may have run.
@@ -155,6 +161,7 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
         env: io.env,
         cwd: io.cwd,
         ...deps.exec,
+        prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
       },
     });
     if (!options.json) io.stderr.write(`timeline: ${timelinePath}\n`);

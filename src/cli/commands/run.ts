@@ -15,6 +15,7 @@ import path from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import {
   approvalGate,
+  createPrometheusDriver,
   exitCodeForRun,
   parseAt,
   parseParamArguments,
@@ -28,13 +29,16 @@ import {
   type TimelineSink,
 } from '../../exec/index.js';
 import { loadConfig } from '../../config/index.js';
-import { redactDeep } from '../../secrets/redact.js';
+import { createEventRedactor } from '../../secrets/events.js';
+import { withBasicAuth } from '../../exec/prometheus-auth.js';
+import type { BasicAuth } from '../../secrets/url.js';
 import type { Runbook } from '../../parse/model.js';
 import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
 import { newRunId, openTimeline } from '../../timeline/store.js';
 import type { InteractiveRun } from '../../tui/index.js';
 import type { CliIO } from '../io.js';
 import { formatEvent, renderPlan } from '../render/plain.js';
+import { declareSecretParams, prometheusTarget, redactingGate } from '../secrets.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
 /** Options of `runbook run`, as commander hands them over (names are a contract: see main.ts). */
@@ -80,12 +84,14 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   if (!runbook) return EXIT.usage;
 
   const params = resolveParams(runbook.meta.params, parseParamArguments(options.param ?? []));
+  // Before anything can be recorded, shown or thrown: from here on every redactor masks these values.
+  declareSecretParams(runbook.meta.params, params);
   const at = options.at !== undefined ? parseAt(options.at, now()) : null;
   const mode: RunMode = options.dryRun ? 'dry-run' : options.readOnly ? 'read-only' : 'live';
   const approve = options.approve ?? [];
   const { config } = await loadConfig(io.cwd);
   const redactor = configuredRedactor(config);
-  const targets = resolveTargets(runbook, options, io, config.prometheus);
+  const { targets, prometheusAuth } = resolveTargets(runbook, options, io, config.prometheus);
 
   let plan: ReturnType<typeof preflight>;
   try {
@@ -104,7 +110,8 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   const store = await openTimeline(timelinePath, { run: newRunId(), ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
   // Every event is redacted before it is written; the plain log, --json and the UI all render the event the
   // store returns, so one call here covers the timeline and the terminal alike.
-  const sink: TimelineSink = { append: (event) => store.append(redactDeep(event, redactor)) };
+  const redactEvent = createEventRedactor(redactor);
+  const sink: TimelineSink = { append: (event) => store.append(redactEvent(event)) };
 
   const write = (text: string): void => {
     io.stdout.write(text);
@@ -167,7 +174,7 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
   };
 
   const interactive = ui?.gate ?? deps.interactiveGate;
-  const gate = approvalGate({ approve, ...(interactive ? { interactive } : {}) });
+  const gate = approvalGate({ approve, ...(interactive ? { interactive: redactingGate(interactive, redactor) } : {}) });
   try {
     const result = await runRunbook(runbook, {
       runbookPath: file,
@@ -189,6 +196,7 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
         // Redaction happens at the sink (all events, all fields), not per field in the executor.
         redact: [],
         ...deps.exec,
+        prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
       },
     });
     if (mode === 'dry-run' && !options.json) {
@@ -235,11 +243,16 @@ export function defaultTimelinePath(file: string, now: Date): string {
   return path.join('.runbook', 'runs', `${stamp}-${name}.jsonl`);
 }
 
-function resolveTargets(runbook: Runbook, options: RunCliOptions, io: CliIO, configPrometheus: string | undefined): Targets {
-  const prometheus = options.prometheus ?? runbook.meta.prometheus ?? (io.env.RUNBOOK_PROMETHEUS_URL || undefined) ?? configPrometheus;
-  if (prometheus !== undefined && !/^https?:\/\//.test(prometheus)) {
-    throw new UsageError(`Prometheus URL \`${prometheus}\` must start with \`http://\` or \`https://\``);
-  }
+function resolveTargets(
+  runbook: Runbook,
+  options: RunCliOptions,
+  io: CliIO,
+  configPrometheus: string | undefined,
+): { targets: Targets; prometheusAuth: BasicAuth | undefined } {
+  const given = options.prometheus ?? runbook.meta.prometheus ?? (io.env.RUNBOOK_PROMETHEUS_URL || undefined) ?? configPrometheus;
+  // Userinfo is sent as basic auth and dropped from the target, so nothing records it and resume can use it.
+  const split = given !== undefined ? prometheusTarget(given) : undefined;
+  const prometheus = split?.url;
   const context = options.context ?? runbook.meta.context;
   const namespace = options.namespace ?? runbook.meta.namespace;
   const targets: Targets = {};
@@ -253,5 +266,5 @@ function resolveTargets(runbook: Runbook, options: RunCliOptions, io: CliIO, con
   if (context !== undefined) targets.context = context;
   if (namespace !== undefined) targets.namespace = namespace;
   if (options.kubeconfig !== undefined) targets.kubeconfig = path.resolve(io.cwd, options.kubeconfig);
-  return targets;
+  return { targets, prometheusAuth: split?.auth };
 }
