@@ -3,12 +3,13 @@
  * position offsets. Only converted fences and the front matter change; every other byte is kept.
  */
 import path from 'node:path';
-import type { Code, Heading, InlineCode, Nodes, Root } from 'mdast';
+import type { Code, Heading, InlineCode, Nodes, Parent, Root } from 'mdast';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
+import { parser } from '@prometheus-io/lezer-promql';
 import { splitCommandLine } from '../steps/command-line.js';
 import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
 import { KNOWN_TOOLS, splitConsole } from './console.js';
@@ -46,6 +47,14 @@ type Block =
   | { type: 'assignment'; raw: string[]; line: number; param: string };
 
 interface Splice {
+  /** The fence this splice replaces (absent for inserted text). */
+  node?: Code;
+  /** A fence that became exactly one mitigate: its id and action fence, for wrapping with a verifying check. */
+  mitigate?: { step: ImportedStep; runner: 'kubectl' | 'sh'; text: string };
+  /** A fence that became a promql step, with its converted body. */
+  promql?: { step: ImportedStep; body: string };
+  /** Container indentation to repeat on every line after the first (fences in list items). */
+  indent?: string;
   start: number;
   end: number;
   text: string;
@@ -53,6 +62,8 @@ interface Splice {
   lang: string;
   steps: string[];
   frontMatter?: boolean;
+  /** Text inserted around a range (a `:::mitigate` opening or closing), replacing nothing. */
+  inserted?: boolean;
 }
 
 /** Collected params, keeping the best description seen. */
@@ -103,6 +114,26 @@ function headingText(node: Nodes): string {
   return '';
 }
 
+/**
+ * Puts a replacement back inside its list item: every line after the first gets the container's indentation
+ * (blank lines stay empty, as CommonMark allows inside an item).
+ */
+function reindent(text: string, indent: string): string {
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 || line === '' ? line : indent + line))
+    .join('\n');
+}
+
+/**
+ * The indentation that keeps a fence starting at `offset` inside its list item: the line's text before the fence,
+ * with list markers turned into spaces (tabs kept, so columns stay the same).
+ */
+function containerIndent(source: string, offset: number): string {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  return source.slice(lineStart, offset).replace(/[^\t]/g, ' ');
+}
+
 /** Title from the file name: `_index.md` is named after its folder. */
 function titleFromPath(file: string | undefined): string {
   if (!file) return 'Untitled runbook';
@@ -121,6 +152,95 @@ function opensSession(argv: readonly string[]): boolean {
   if (program !== 'kubectl' && program !== 'oc') return false;
   const { verb } = kubectlVerb(['kubectl', ...argv.slice(1)]);
   return (verb === 'debug' || verb === 'rsh' || verb === 'attach' || verb === 'exec') && !argv.includes('--');
+}
+
+// Prose between a mitigation and a query that says the query shows the mitigation worked.
+const RECOVERY_WORDS = /\b(?:monitor|verify|verifies|confirm|recover|recovery|recovered|watch|ensure|check that|should (?:drop|go|return|fall|be back))/i;
+
+/**
+ * A mitigation followed by a "monitor recovery" query ending in a comparison (`… < 0.01`) becomes one
+ * `:::mitigate` holding the action and a verifying `check {expect="< 0.01"}`. The container wraps the nodes from
+ * the action to the query when they are siblings (same list item or top level), or the whole list when they are
+ * its first and last items; anything else in between (another fence, a heading) leaves both as they are.
+ */
+function verifyMitigations(source: string, tree: Root, parents: Map<Nodes, Parent>, splices: Splice[]): void {
+  const fences: Code[] = [];
+  visit(tree, 'code', (node: Code) => {
+    fences.push(node);
+  });
+  const byNode = new Map(splices.filter((s) => s.node).map((s) => [s.node!, s]));
+  const chain = (node: Nodes): Nodes[] => {
+    const out: Nodes[] = [node];
+    for (let p = parents.get(node); p; p = parents.get(p as Nodes)) out.push(p as Nodes);
+    return out;
+  };
+  const inserts: Splice[] = [];
+  for (let i = 0; i + 1 < fences.length; i++) {
+    const action = byNode.get(fences[i]!);
+    const query = byNode.get(fences[i + 1]!);
+    if (!action?.mitigate || !query?.promql) continue;
+    const comparison = trailingComparison(query.promql.body);
+    if (!comparison) continue;
+    if (!RECOVERY_WORDS.test(source.slice(action.end, query.start))) continue;
+    const a = chain(action.node!);
+    const b = chain(query.node!);
+    const common = a.find((n) => b.includes(n));
+    if (!common) continue;
+    let first = a[a.indexOf(common) - 1]!;
+    let last = b[b.indexOf(common) - 1]!;
+    let container: Nodes = common;
+    if (common.type === 'list') {
+      if (common.children[0] !== first || common.children.at(-1) !== last) continue;
+      first = common;
+      last = common;
+      container = parents.get(common) as Nodes;
+    }
+    if (container.type !== 'root' && container.type !== 'listItem') continue;
+    const children = container.children as Nodes[];
+    const from = children.indexOf(first as never);
+    const to = children.indexOf(last as never);
+    const range = children.slice(from, to + 1);
+    const start = first.position!.start.offset!;
+    const end = last.position!.end.offset!;
+    if (range.some((n) => n.type === 'heading' || n.type === 'html' || n.type === 'containerDirective' || n.type === 'thematicBreak')) continue;
+    if (fences.some((f) => f !== action.node && f !== query.node && f.position!.start.offset! >= start && f.position!.end.offset! <= end)) continue;
+
+    const { step } = action.mitigate;
+    const open = `:::mitigate{#${step.id}}`;
+    const actionFence = renderFence(action.mitigate.runner, '', action.mitigate.text);
+    const check = `${renderFence('check', `{expect="${comparison.expect}"}`, comparison.query)}`;
+    if (first === action.node) action.text = `${open}\n${actionFence}`;
+    else {
+      action.text = actionFence;
+      const indent = containerIndent(source, start);
+      inserts.push({ start, end: start, text: `${open}\n\n${indent}`, line: first.position!.start.line, lang: '', steps: [], inserted: true });
+    }
+    if (last === query.node) query.text = `${check}\n:::`;
+    else {
+      query.text = check;
+      const indent = containerIndent(source, start);
+      inserts.push({ start: end, end, text: `\n\n${indent}:::`, line: last.position!.end.line, lang: '', steps: [], inserted: true });
+    }
+    step.verify = query.promql.step.line;
+    query.steps = [];
+    query.promql.step.line = -1;
+    i++;
+  }
+  splices.push(...inserts);
+}
+
+/** `expr < 0.01` → the query and the check's `expect`; undefined when the query does not end in a comparison with a number. */
+function trailingComparison(body: string): { query: string; expect: string } | undefined {
+  const tree = parser.parse(body);
+  const top = tree.topNode.firstChild;
+  if (!top || top.name !== 'BinaryExpr') return undefined;
+  const kids: Array<{ name: string; from: number; to: number }> = [];
+  for (let c = top.firstChild; c; c = c.nextSibling) kids.push({ name: c.name, from: c.from, to: c.to });
+  const ops: Record<string, string> = { Lss: '<', Gtr: '>', Lte: '<=', Gte: '>=', Eql: '==', Neql: '!=' };
+  if (kids.length !== 3 || !ops[kids[1]!.name] || kids[2]!.name !== 'NumberDurationLiteral') return undefined;
+  const number = body.slice(kids[2]!.from, kids[2]!.to);
+  if (!/^[0-9.eE+-]+$/.test(number)) return undefined;
+  return { query: body.slice(kids[0]!.from, kids[0]!.to), expect: `${ops[kids[1]!.name]} ${number}` };
 }
 
 /** Converts one runbook source. Pure: no I/O. */
@@ -184,6 +304,9 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       start: node.position!.start.offset!,
       end: node.position!.end.offset!,
       text: renderFence('promql', `{#${id}}`, body),
+      node,
+      promql: { step, body },
+      ...(currentIndent ? { indent: currentIndent } : {}),
       line: node.position!.start.line,
       lang,
       steps: [id],
@@ -296,16 +419,34 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       } else text = { raw: [...block.raw], line: block.line, reason };
     }
     flush();
+    const only = blocks.length === 1 && blocks[0]!.type === 'step' ? blocks[0] : undefined;
     splices.push({
+      node,
+      ...(only && only.step.kind === 'mitigate' ? { mitigate: { step: only.step, runner: only.step.action!, text: only.text } } : {}),
       start: node.position!.start.offset!,
       end: node.position!.end.offset!,
-      text: out.join('\n\n'),
+      // In a list item a blank line between the new blocks would make a tight list loose (renders differently).
+      text: out.join(currentIndent ? '\n' : '\n\n'),
+      ...(currentIndent ? { indent: currentIndent } : {}),
       line: node.position!.start.line,
       lang,
       steps: blocks.flatMap((b) => (b.type === 'step' ? [b.step.id] : [])),
     });
     return true;
   };
+
+  const parents = new Map<Nodes, Parent>();
+  visit(tree, (node, _index, parent) => {
+    if (parent) parents.set(node as Nodes, parent);
+  });
+  const inListsOnly = (parent: Parent | undefined): boolean => {
+    for (let p: Parent | undefined = parent; p; p = parents.get(p as Nodes)) {
+      if (p.type !== 'root' && p.type !== 'list' && p.type !== 'listItem') return false;
+    }
+    return true;
+  };
+  /** The indentation of the fence being converted, set per fence: splices record it. */
+  let currentIndent = '';
 
   visit(tree, 'code', (node: Code, _index, parent) => {
     const lang = (node.lang ?? '').toLowerCase();
@@ -318,11 +459,16 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     const slice = source.slice(node.position!.start.offset!, node.position!.end.offset!);
     const lines = slice.split('\n');
     const closing = /^ {0,3}(`{3,}|~{3,})\s*$/;
-    if (node.position!.start.column !== 1 || parent?.type !== 'root') {
+    // Fences in (nested) list items are converted in place; block quotes would need their `>` markers repeated.
+    if (!inListsOnly(parent)) {
       prose(line, lang, 'nested');
       return;
     }
-    if (lines.length < 2 || !closing.test(lines.at(-1)!)) {
+    const indent = containerIndent(source, node.position!.start.offset!);
+    currentIndent = indent;
+    const lastLine = lines.at(-1)!;
+    const closingLine = indent && lastLine.startsWith(indent) ? lastLine.slice(indent.length) : lastLine;
+    if (lines.length < 2 || !closing.test(closingLine)) {
       prose(line, lang, 'unclosed');
       return;
     }
@@ -343,6 +489,8 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     }
     prose(line, lang, TEXT_LANGS.has(lang) ? 'not-promql' : 'language');
   });
+
+  verifyMitigations(source, tree, parents, splices);
 
   // Inline code that reads like a command is a candidate only: prose stays prose.
   visit(tree, 'inlineCode', (node: InlineCode) => {
@@ -393,13 +541,14 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     report.frontMatter.action = 'added';
   }
 
-  splices.sort((a, b) => a.start - b.start);
+  // An insertion before a fence comes first; one at a fence's end after it.
+  splices.sort((a, b) => a.start - b.start || a.end - b.end);
   let output = '';
   let last = 0;
   for (const splice of splices) {
     output += source.slice(last, splice.start);
     const outStart = output.length;
-    output += splice.text;
+    output += splice.indent ? reindent(splice.text, splice.indent) : splice.text;
     last = splice.end;
     const range = { input: { start: splice.start, end: splice.end }, output: { start: outStart, end: output.length } };
     if (splice.frontMatter) {
@@ -416,7 +565,7 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     report.frontMatter.output = { ...report.frontMatter.input };
   }
   report.changed = output !== source;
-  report.steps.sort((a, b) => a.line - b.line);
+  report.steps = report.steps.filter((s) => s.line !== -1).sort((a, b) => a.line - b.line);
   report.prose.sort((a, b) => a.line - b.line);
   return { output, report };
 }

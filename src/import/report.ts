@@ -20,7 +20,7 @@ export type ProseReason =
   | 'no-command'
   /** A fence with no closing line: it runs to the end of the file, so its extent is a guess. */
   | 'unclosed'
-  /** A fence inside a list item or block quote: left alone so the list keeps its shape. */
+  /** A fence inside a block quote (or a container other than lists): left alone, its `>` markers would need repeating. */
   | 'nested'
   /** A language the importer does not convert (`yaml`, `json`, …). */
   | 'language'
@@ -48,6 +48,8 @@ export interface ImportedStep {
   action?: 'kubectl' | 'sh';
   /** 1-based line in the input of the command or query. */
   line: number;
+  /** For `mitigate`: input line of the "monitor recovery" query that became its verifying `check`. */
+  verify?: number;
 }
 
 /** A fence, or part of one, left as prose. */

@@ -49,7 +49,7 @@ describe('runbook import', () => {
     const io = fakeIO(dir);
     expect(await importCommand(['in'], { out: 'out', report: 'json' }, io)).toBe(0);
     const report = JSON.parse(io.out());
-    expect(report.totals.files).toBe(9);
+    expect(report.totals.files).toBe(10);
     expect(report.files.map((f: { output: string }) => f.output)).toContain(path.join('out', 'pipeline.md'));
     for (const name of ['pipeline', 'hugo-frontmatter']) {
       expect(await readFile(path.join(dir, 'out', `${name}.md`), 'utf8')).toBe(await readFile(path.join(FIXTURES, `${name}.expected.md`), 'utf8'));

@@ -85,7 +85,9 @@ describe('import of the prometheus-operator runbooks corpus', () => {
       // The converted input regions are whole fences, nothing more.
       for (const conversion of report.conversions) {
         const text = source.slice(conversion.input.start, conversion.input.end);
-        expect(text, name).toMatch(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*\n(`{3,}|~{3,})$/);
+        // A `:::mitigate` opening or closing inserted around a list replaces nothing.
+        if (text === '' && conversion.steps.length === 0) continue;
+        expect(text, name).toMatch(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*\n[ \t]*(`{3,}|~{3,})$/);
       }
     }
   });

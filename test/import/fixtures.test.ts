@@ -19,7 +19,7 @@ const load = (name: string) => {
 describe('hand-checked fixtures', () => {
   it('covers every conversion rule', () => {
     expect(names).toEqual([
-      'already-typed', 'console-mixed', 'hugo-frontmatter', 'multiline-kubectl', 'oc-command', 'pipeline', 'placeholders',
+      'already-typed', 'console-mixed', 'hugo-frontmatter', 'list-template', 'multiline-kubectl', 'oc-command', 'pipeline', 'placeholders',
       'promql-recording-rule', 'yaml-lookalike',
     ]);
   });
