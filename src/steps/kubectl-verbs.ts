@@ -3,23 +3,41 @@
  * changing the cluster, so an unknown or new verb is gated by default.
  */
 
+import { KUBECTL_GLOBAL_FLAGS, type KubectlGlobalFlag } from './kubectl-global-flags.js';
+
+/** Global flags by `--long` and `-s` name (from `kubectl options`, see kubectl-global-flags.ts). */
+const GLOBAL_FLAGS = new Map<string, KubectlGlobalFlag>();
+for (const flag of KUBECTL_GLOBAL_FLAGS) {
+  GLOBAL_FLAGS.set(`--${flag.long}`, flag);
+  if (flag.short !== undefined) GLOBAL_FLAGS.set(`-${flag.short}`, flag);
+}
+
 /** Global flags that take a value in the next word when written without `=`. */
-const GLOBAL_FLAGS_WITH_VALUE = new Set([
-  '-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as',
-  '--as-group', '--as-uid', '--request-timeout', '-v', '--v', '--cache-dir', '--certificate-authority',
-  '--client-certificate', '--client-key', '--tls-server-name', '--profile', '--profile-output', '--password',
-  '--username', '--log-file', '--vmodule',
+const GLOBAL_FLAGS_WITH_VALUE = new Set([...GLOBAL_FLAGS].filter(([, flag]) => flag.value).map(([name]) => name));
+
+/**
+ * Flags that send the request somewhere else or as someone else than the run's context (and so around the
+ * read-only proxy the executor puts in front of ungated kubectl): a step that uses one is gated.
+ */
+const BYPASS_FLAGS = new Set([
+  'as', 'as-group', 'as-uid', 'certificate-authority', 'client-certificate', 'client-key', 'cluster',
+  'insecure-skip-tls-verify', 'kubeconfig', 'password', 'server', 'token', 'user', 'username',
 ]);
 
-/** Verbs (first word) that only read. */
+/** Verbs (first word) that only read and have no sub-commands. */
 const READ_VERBS = new Set([
-  'get', 'describe', 'logs', 'top', 'explain', 'events', 'api-resources', 'api-versions', 'version', 'cluster-info',
+  'get', 'describe', 'logs', 'explain', 'events', 'api-resources', 'api-versions', 'version',
 ]);
 
-/** Verbs whose sub-command decides: only these sub-commands read. */
+/**
+ * Verbs whose sub-command decides: only these sub-commands read. `''` means the verb alone (no
+ * sub-command) reads too.
+ */
 const READ_SUBCOMMANDS: Readonly<Record<string, ReadonlySet<string>>> = {
   auth: new Set(['can-i', 'whoami']),
+  'cluster-info': new Set(['', 'dump']),
   rollout: new Set(['status', 'history']),
+  top: new Set(['node', 'nodes', 'no', 'pod', 'pods', 'po']),
 };
 
 /** The verb (and sub-command, for `auth`/`rollout`) of a kubectl argv, skipping a leading `kubectl` and global flags. */
@@ -30,21 +48,38 @@ export interface KubectlVerb {
   index: number;
 }
 
-/** Finds the verb of a kubectl argv (`argv[0]` may be `kubectl`). */
+/**
+ * How many words a flag at `argv[i]` takes, read the way kubectl's command parser (cobra) reads it while it
+ * looks for the command: a known boolean takes only itself; any other flag written without `=` (known or
+ * not) also takes the next word as its value.
+ */
+function flagWidth(word: string): number {
+  if (word.startsWith('--')) {
+    if (word.includes('=')) return 1;
+    const flag = GLOBAL_FLAGS.get(word);
+    return flag && !flag.value ? 1 : 2;
+  }
+  // `-n x` takes the next word; `-nx`, `-n=x` carry their value.
+  return word.length === 2 ? 2 : 1;
+}
+
+/** Finds the verb of a kubectl argv (`argv[0]` may be `kubectl`), reading flags the way kubectl does. */
 export function kubectlVerb(argv: readonly string[]): KubectlVerb {
   let i = argv[0] === 'kubectl' ? 1 : 0;
   while (i < argv.length) {
     const word = argv[i]!;
-    if (word.startsWith('-')) {
-      i += GLOBAL_FLAGS_WITH_VALUE.has(word) ? 2 : 1;
+    if (word === '--') return { index: -1 };
+    if (word.startsWith('-') && word.length > 1) {
+      i += flagWidth(word);
       continue;
     }
     const index = i;
     let subcommand: string | undefined;
     for (let j = i + 1; j < argv.length; j++) {
       const next = argv[j]!;
-      if (next.startsWith('-')) {
-        if (GLOBAL_FLAGS_WITH_VALUE.has(next)) j++;
+      if (next === '--') break;
+      if (next.startsWith('-') && next.length > 1) {
+        j += flagWidth(next) - 1;
         continue;
       }
       subcommand = next;
@@ -55,19 +90,99 @@ export function kubectlVerb(argv: readonly string[]): KubectlVerb {
   return { index: -1 };
 }
 
-/** True when the kubectl argv only reads cluster state (so it runs without a gate). */
-export function isReadOnlyKubectl(argv: readonly string[]): boolean {
-  const { verb, subcommand } = kubectlVerb(argv);
-  if (verb === undefined) return false;
-  if (READ_VERBS.has(verb)) return true;
+/** The classifier's answer for one kubectl argv. */
+export interface KubectlVerdict {
+  /** True only when the command certainly only reads (it then runs without a gate, through the read-only proxy). */
+  readOnly: boolean;
+  /** Why it is gated, in words (for the plan and lint); undefined when it reads. */
+  reason?: string;
+}
+
+/**
+ * Reads the global flags from `argv[i]` on, the way kubectl does, and returns the index of the first word
+ * that is not one, or a reason to gate: an unknown flag (kubectl would take the next word as its value, so
+ * what follows is not what it seems), a value missing, or `--`.
+ */
+function skipGlobalFlags(argv: readonly string[], i: number): { next: number } | { reason: string } {
+  while (i < argv.length) {
+    const word = argv[i]!;
+    if (word === '--') return { reason: '`--` before the command' };
+    if (!word.startsWith('-') || word.length < 2) return { next: i };
+    const name = word.startsWith('--') ? word.split('=', 1)[0]! : word.slice(0, 2);
+    const flag = GLOBAL_FLAGS.get(name);
+    if (!flag) return { reason: `\`${name}\` is not a global kubectl flag (kubectl would read the next word as its value)` };
+    if (!word.startsWith('--') && word.length > 2 && !flag.value) return { reason: `\`${word}\` is a group of one-letter flags` };
+    const width = word.startsWith('--') ? (word.includes('=') || !flag.value ? 1 : 2) : word.length === 2 && flag.value ? 2 : 1;
+    if (i + width > argv.length) return { reason: `\`${word}\` has no value` };
+    i += width;
+  }
+  return { next: i };
+}
+
+/** One-letter flags that take a value: in a group, the rest of the word after one of them is its value. */
+const LETTERS_WITH_VALUE = new Set(['n', 'v', 'c', 'f', 'k', 'l', 'L', 'o']);
+
+/** A word that sets a flag which bypasses the proxy or writes files, or undefined. */
+function unsafeFlag(word: string): string | undefined {
+  if (word.startsWith('--')) {
+    const name = word.slice(2).split('=', 1)[0]!;
+    if (BYPASS_FLAGS.has(name)) return `\`--${name}\` sends the request around the run's context`;
+    if (name === 'output-directory') return '`--output-directory` writes files';
+    if (name === 'cache-dir') return '`--cache-dir` writes files';
+    if (name === 'profile' && word !== '--profile=none') return '`--profile` writes a profile file';
+    return undefined;
+  }
+  if (!word.startsWith('-') || word.length < 2) return undefined;
+  // `-s` (`--server`) alone or inside a group such as `-As`, unless an earlier letter took the rest as its value.
+  for (const letter of word.slice(1)) {
+    if (letter === 's') return '`-s` (`--server`) sends the request around the run\'s context';
+    if (letter === '=' || LETTERS_WITH_VALUE.has(letter)) break;
+  }
+  return undefined;
+}
+
+/**
+ * The one classifier (plan, lint and executor all use it). Fails closed: a kubectl argv (`argv[0]` may be
+ * `kubectl`) reads only when every word before the verb (and between the verb and its sub-command) is a known
+ * global flag with its known arity, the verb (and sub-command) is a built-in read-only command (so no plugin),
+ * and no flag anywhere bypasses the run's context (`--server`, `--token`, `--as`, …) or writes files
+ * (`--output-directory`, `--cache-dir`, `--profile`).
+ */
+export function classifyKubectl(argv: readonly string[]): KubectlVerdict {
+  const gated = (reason: string): KubectlVerdict => ({ readOnly: false, reason });
+  for (const word of argv) {
+    const unsafe = unsafeFlag(word);
+    if (unsafe) return gated(unsafe);
+  }
+  const before = skipGlobalFlags(argv, argv[0] === 'kubectl' ? 1 : 0);
+  if ('reason' in before) return gated(before.reason);
+  const verb = argv[before.next];
+  if (verb === undefined) return gated('no kubectl command');
+  if (READ_VERBS.has(verb)) return { readOnly: true };
   const subs = READ_SUBCOMMANDS[verb];
-  return subs !== undefined && subcommand !== undefined && subs.has(subcommand);
+  if (!subs) return gated(`\`kubectl ${verb}\` is not a read-only command (unknown commands and plugins are gated)`);
+  const between = skipGlobalFlags(argv, before.next + 1);
+  if ('reason' in between) return gated(between.reason);
+  const sub = argv[between.next] ?? '';
+  if (!subs.has(sub)) return gated(sub === '' ? `\`kubectl ${verb}\` needs a sub-command` : `\`kubectl ${verb} ${sub}\` is not a read-only command`);
+  return { readOnly: true };
+}
+
+/** True when the kubectl argv only reads cluster state (so it runs without a gate); see {@link classifyKubectl}. */
+export function isReadOnlyKubectl(argv: readonly string[]): boolean {
+  return classifyKubectl(argv).readOnly;
+}
+
+/** True for `auth can-i`/`auth whoami`: they POST a review (changing nothing), so they cannot go through the read-only proxy. */
+export function isAccessReview(argv: readonly string[]): boolean {
+  const { verb, subcommand } = kubectlVerb(argv);
+  return verb === 'auth' && (subcommand === 'can-i' || subcommand === 'whoami') && isReadOnlyKubectl(argv);
 }
 
 /** The read-only verbs, for docs and tests: `get`, `auth can-i`, … */
 export function readOnlyVerbList(): string[] {
   const list = [...READ_VERBS];
-  for (const [verb, subs] of Object.entries(READ_SUBCOMMANDS)) for (const sub of subs) list.push(`${verb} ${sub}`);
+  for (const [verb, subs] of Object.entries(READ_SUBCOMMANDS)) for (const sub of subs) list.push(sub === '' ? verb : `${verb} ${sub}`);
   return list.sort();
 }
 

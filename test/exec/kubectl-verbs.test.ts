@@ -37,7 +37,6 @@ const READ_ONLY = [
   'kubectl --namespace payments get pods',
   'kubectl --namespace=payments get pods',
   'kubectl --context sandbox -n payments logs -l app=x',
-  'kubectl --kubeconfig /tmp/k get pods',
   'kubectl -v 6 get pods',
   'kubectl --request-timeout 5s rollout status deployment/x',
   'kubectl --context=prod auth can-i get pods',
@@ -96,6 +95,15 @@ const CHANGES = [
   'kubectl -n payments rollout restart deployment/x',
   'kubectl --context=prod delete pod x',
   'kubectl --namespace get delete pod x',
+  // Unknown flags swallow the next word (as kubectl reads them); flags that go around the run's context.
+  'kubectl --field-manager get rollout restart deployment/payment-gateway',
+  'kubectl rollout --field-manager status restart deployment/x',
+  'kubectl -f get delete pod x',
+  'kubectl kubectl get pods',
+  'kubectl cluster-info dump --output-directory /tmp/d',
+  'kubectl --kubeconfig /tmp/k get pods',
+  'kubectl get pods --token=abc',
+  'kubectl get pods -As https://evil',
   // No verb at all.
   'kubectl',
   'kubectl -n payments',
