@@ -46,6 +46,7 @@ program
   .option('--yes', 'answer yes to non-gate confirmations (never approves a gate)')
   .option('--timeline <path>', 'timeline file (default .runbook/runs/<UTC time>-<runbook>.jsonl)')
   .option('--json', 'stream timeline events to stdout as JSON lines')
+  .option('--exit-on-outcome', 'exit by the outcome: 0 mitigated or no-symptoms, 3 symptoms-confirmed, 4 not-recovered, 1 error or aborted, 130 interrupted')
   .option('--no-color', 'no colours in the output')
   .action(async (file: string, options: Record<string, unknown>) => {
     const { runCommand } = await import('./commands/run.js');

@@ -6,6 +6,7 @@
 import type { Position, Runbook, Step } from '../parse/model.js';
 import { UsageError } from '../errors.js';
 import type {
+  CheckRole,
   EventBase,
   GateDecidedEvent,
   NewEvent,
@@ -23,6 +24,7 @@ import { VERSION } from '../version.js';
 import { assertCommand, assertQuery, type AssertionOutcome } from './assert.js';
 import { evaluateCaptures } from './capture.js';
 import { isPreApproved, toVerdict, type Gate, type GateVerdict } from './gate.js';
+import { assessRun, checkRoles, type OutcomeReport } from './outcome.js';
 import { commandsOf, planStep, PlanError, stepCommand, type PlanContext, type PlannedCheck, type PlannedCommand, type PlannedProcess, type PlannedQuery, type PlannedStep } from './plan.js';
 import { createPrometheusDriver, PrometheusQueryError, runQuery, summarizeResult, type PrometheusClientFactory } from './prometheus.js';
 import { spawnProcess, type ProcessResult, type SpawnFn } from './process.js';
@@ -62,6 +64,10 @@ export interface ExecDeps {
 export interface RunOptions {
   /** Outcomes of steps that finished in an earlier session of this run (`runbook resume`), for captures and `of=`. */
   prior?: ReadonlyMap<string, StepOutcome>;
+  /** Events of earlier sessions of this run (`runbook resume`), so the outcome covers the whole run. */
+  priorEvents?: readonly TimelineEvent[];
+  /** Check roles by step id, when `runbook` is not the whole runbook (resume runs only the remaining steps). */
+  roles?: ReadonlyMap<string, CheckRole>;
   /** Path of the runbook as recorded; `sha256` of its bytes. */
   runbookPath: string;
   sha256: string;
@@ -91,6 +97,8 @@ export interface RunResult {
   plan: PlannedStep[];
   /** Step outcomes by id. */
   steps: Map<string, StepOutcome>;
+  /** What happened to the incident (src/exec/outcome.ts); `outcome.outcome` is recorded in `run.finished`. */
+  outcome: OutcomeReport;
 }
 
 /** One step's outcome, kept for `of=` checks and captures. */
@@ -213,8 +221,11 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
   const runStart = deps.monotonic();
   const baseContext = { params: options.params, targets: options.targets, at: options.at };
 
+  const roles = options.roles ?? checkRoles(runbook);
+  const recorded: TimelineEvent[] = [...(options.priorEvents ?? [])];
   const emit = async (event: NewEvent): Promise<TimelineEvent> => {
     const stamped = await options.sink.append(event);
+    recorded.push(stamped);
     options.onEvent?.(stamped);
     return stamped;
   };
@@ -251,8 +262,9 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
   }
   if (signal.aborted) status = 'interrupted';
 
-  await emit({ type: 'run.finished', status, counts, durationMs: Math.round(deps.monotonic() - runStart) });
-  return { status, counts, plan, steps: outcomes };
+  const outcome = assessRun(recorded, status);
+  await emit({ type: 'run.finished', status, counts, durationMs: Math.round(deps.monotonic() - runStart), outcome: outcome.outcome });
+  return { status, counts, plan, steps: outcomes, outcome };
 
   // ---------------------------------------------------------------------------------------------------
 
@@ -282,7 +294,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
 
     if (options.mode === 'dry-run') {
       if (planned.gated) await decideGate(planned, 'step', { decision: 'declined', how: 'dry-run' });
-      else await emit(startedEvent(step, planned, commands));
+      else await emit(startedEvent(step, planned, commands, roles.get(step.id)));
       await finish({ status: 'skipped', summary: 'dry run: not executed' });
       return { outcome: { status: 'skipped' }, planned };
     }
@@ -295,7 +307,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
         return { outcome: { status }, planned };
       }
     }
-    await emit(startedEvent(step, planned, commands));
+    await emit(startedEvent(step, planned, commands, roles.get(step.id)));
 
     if (planned.mitigation) return { outcome: await runMitigation(planned, finish), planned };
 
@@ -637,7 +649,7 @@ function titleOf(step: Step): { title?: string } {
   return step.title !== undefined ? { title: step.title } : {};
 }
 
-function startedEvent(step: Step, planned: PlannedStep, commands: ReturnType<typeof stepCommand>[]): NewEvent {
+function startedEvent(step: Step, planned: PlannedStep, commands: ReturnType<typeof stepCommand>[], role: CheckRole | undefined): NewEvent {
   return {
     type: 'step.started',
     step: step.id,
@@ -646,6 +658,7 @@ function startedEvent(step: Step, planned: PlannedStep, commands: ReturnType<typ
     gated: planned.gated,
     ...(commands[0] ? { command: commands[0] } : {}),
     position: step.position,
+    ...(role ? { role } : {}),
   };
 }
 

@@ -46,3 +46,4 @@ export {
   type ResumeOptions,
   type InterruptedStep,
 } from './resume.js';
+export { assessRun, checkRoles, mitigationText, OUTCOME_EXIT_CODES, secondsText, type AppliedMitigation, type CheckRole, type OutcomeReport, type OutcomeStep, type RunOutcome } from './outcome.js';

@@ -20,6 +20,7 @@ import type {
 } from '../timeline/events.js';
 import { runRunbook, type RunOptions, type RunResult, type StepOutcome, type TimelineSink } from './executor.js';
 import { approvalGate, type Gate, type GateRequest } from './gate.js';
+import { checkRoles } from './outcome.js';
 
 /** A timeline that cannot be resumed (no run in it, a dry run, redacted parameters…). */
 export class ResumeError extends Error {
@@ -215,6 +216,8 @@ export async function resumeRunbook(runbook: Runbook, options: ResumeOptions): P
     }),
     sink,
     prior: priorOutcomes(state),
+    roles: checkRoles(runbook),
+    ...(options.priorEvents ? { priorEvents: options.priorEvents } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.deps ? { deps: options.deps } : {}),

@@ -32,5 +32,15 @@ export const check: StepDefinition = {
   kind: 'check',
   summary: 'An assertion on a PromQL result (or, with `run=`, on a command): passes or fails, recorded with the values.',
   readOnly: true,
-  attributes: checkAttributes,
+  attributes: {
+    ...checkAttributes,
+    role: {
+      type: 'string',
+      enum: ['symptom', 'recovery'],
+      description:
+        'What the check tells: `symptom` (failing = the symptom is confirmed) or `recovery` (failing = not recovered). ' +
+        'Default by place: checks before the first mitigation, or under Symptoms / Detection / Investigation / Diagnosis, are symptom checks; ' +
+        'checks after a mitigation, or under Resolution / Verification / Recovery, are recovery checks.',
+    },
+  },
 };

@@ -20,6 +20,21 @@ export const STEP_STATUSES: readonly StepStatus[] = ['ok', 'passed', 'failed', '
 /** Outcome of a whole run. */
 export type RunStatus = 'ok' | 'failed' | 'aborted' | 'interrupted' | 'error';
 
+/**
+ * What happened to the incident, in the responder's words (recorded in `run.finished`, computed by
+ * src/exec/outcome.ts): `no-symptoms` every symptom check passed; `symptoms-confirmed` a symptom was
+ * confirmed and nothing was applied; `mitigated` a mitigation was applied and verified, no recovery check
+ * fails; `not-recovered` a mitigation was applied but its verification or a later recovery check fails;
+ * `aborted`, `interrupted`; `error` a step errored, so the picture is incomplete.
+ */
+export type RunOutcome = 'no-symptoms' | 'symptoms-confirmed' | 'mitigated' | 'not-recovered' | 'aborted' | 'interrupted' | 'error';
+
+/** Every run outcome. */
+export const RUN_OUTCOMES: readonly RunOutcome[] = ['no-symptoms', 'symptoms-confirmed', 'mitigated', 'not-recovered', 'aborted', 'interrupted', 'error'];
+
+/** What a check tells: a symptom (failing = confirmed) or a recovery (failing = still broken). */
+export type CheckRole = 'symptom' | 'recovery';
+
 /** Fields every event has. */
 export interface EventBase {
   /** Schema version. */
@@ -108,6 +123,8 @@ export interface StepStartedEvent extends EventBase {
   command?: StepCommand;
   /** Where the step is in the runbook. */
   position?: Position;
+  /** For checks: a symptom or a recovery check (by place in the runbook, or `role=`). */
+  role?: CheckRole;
 }
 
 /** A step ends. */
@@ -182,6 +199,8 @@ export interface RunFinishedEvent extends EventBase {
   status: RunStatus;
   counts: Record<StepStatus, number>;
   durationMs: number;
+  /** What happened to the incident (absent in timelines written before it was recorded). */
+  outcome?: RunOutcome;
 }
 
 /** Any timeline event. */

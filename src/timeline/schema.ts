@@ -5,7 +5,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { STEP_KINDS } from '../parse/model.js';
-import { STEP_STATUSES, TIMELINE_VERSION, type TimelineEvent } from './events.js';
+import { RUN_OUTCOMES, STEP_STATUSES, TIMELINE_VERSION, type TimelineEvent } from './events.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -140,6 +140,7 @@ export const timelineEventJsonSchema = {
       gated: { type: 'boolean' },
       command: ref('stepCommand'),
       position: ref('position'),
+      role: { enum: ['symptom', 'recovery'], description: 'For checks: a symptom or a recovery check.' },
     }, ['step', 'kind', 'gated']),
     event('step.finished', 'A step ends.', {
       step: str,
@@ -189,6 +190,7 @@ export const timelineEventJsonSchema = {
         additionalProperties: false,
       },
       durationMs: nonNegative,
+      outcome: { enum: [...RUN_OUTCOMES], description: 'What happened to the incident.' },
     }, ['status', 'counts', 'durationMs']),
   ],
   $defs: defs,

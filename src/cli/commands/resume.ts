@@ -20,7 +20,7 @@ import type { NewEvent, TimelineEvent } from '../../timeline/events.js';
 import { readTimeline } from '../../timeline/reader.js';
 import { openTimeline } from '../../timeline/store.js';
 import type { CliIO } from '../io.js';
-import { formatEvent } from '../render/plain.js';
+import { formatEvent, renderOutcome } from '../render/plain.js';
 import { redactingGate, resumePrometheusAuth } from '../secrets.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
@@ -143,6 +143,7 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
   try {
     const result = await resumeRunbook(runbook, {
       state,
+      priorEvents: read.events,
       runbookPath: runbookFile,
       sha256,
       approve,
@@ -164,7 +165,10 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
         prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
       },
     });
-    if (!options.json) io.stderr.write(`timeline: ${timelinePath}\n`);
+    if (!options.json) {
+      write(renderOutcome(result.outcome, { ascii }));
+      io.stderr.write(`timeline: ${timelinePath}\n`);
+    }
     return exitCodeForRun(result.status);
   } finally {
     if (onSigint) process.removeListener('SIGINT', onSigint);

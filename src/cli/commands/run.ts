@@ -17,6 +17,7 @@ import {
   approvalGate,
   createPrometheusDriver,
   exitCodeForRun,
+  OUTCOME_EXIT_CODES,
   parseAt,
   parseParamArguments,
   preflight,
@@ -37,7 +38,7 @@ import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
 import { newRunId, openTimeline } from '../../timeline/store.js';
 import type { InteractiveRun } from '../../tui/index.js';
 import type { CliIO } from '../io.js';
-import { formatEvent, renderPlan } from '../render/plain.js';
+import { formatEvent, renderOutcome, renderPlan } from '../render/plain.js';
 import { declareSecretParams, prometheusTarget, redactingGate } from '../secrets.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
@@ -57,6 +58,8 @@ export interface RunCliOptions {
   yes?: boolean;
   timeline?: string;
   json?: boolean;
+  /** Exit by the run's outcome (OUTCOME_EXIT_CODES) instead of its status. */
+  exitOnOutcome?: boolean;
   color?: boolean;
 }
 
@@ -203,10 +206,12 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
       // The plan shows argv with param values, which can be secrets.
       write(redactor(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath })));
     } else if (!options.json && !ui) {
+      write(renderOutcome(result.outcome, { ascii }));
       // The interactive UI's summary already shows the timeline and the commands to export or resume it.
       io.stderr.write(`timeline: ${timelinePath}\n`);
     }
-    return exitCodeForRun(result.status);
+    // A dry run ran nothing, so it has no outcome to exit by.
+    return options.exitOnOutcome && mode !== 'dry-run' ? OUTCOME_EXIT_CODES[result.outcome.outcome] : exitCodeForRun(result.status);
   } catch (error) {
     // The executor threw before `run.finished`: take the UI down (an open gate is answered abort).
     ui?.close();

@@ -5,6 +5,7 @@
 import type { PlannedCheck, PlannedCommand, PlannedStep } from '../../exec/index.js';
 import type { RecordedSeries, StepCommand, StepStatus, Targets, TimelineEvent } from '../../timeline/events.js';
 import { formatValue } from '../../format/number.js';
+import { mitigationText, type OutcomeReport, type OutcomeStep } from '../../exec/outcome.js';
 
 /** Rendering options. */
 export interface PlainOptions {
@@ -174,4 +175,25 @@ function commandLines(command: PlannedCommand, pad: string): string[] {
   }
   lines.push(`${pad}timeout: ${command.timeoutMs / 1000}s`);
   return lines;
+}
+
+/**
+ * The end of a plain run, outcome first: `Outcome: mitigated — Mitigated by \`restart-gateway\`, verified
+ * 35 s after approval`, then the symptoms confirmed, the mitigations with their verification time, and what
+ * still fails or errored.
+ */
+export function renderOutcome(report: OutcomeReport, options: PlainOptions = {}): string {
+  const s = options.ascii ? SYMBOLS.ascii : SYMBOLS.unicode;
+  const line = (mark: string, item: OutcomeStep, text?: string) =>
+    `  ${mark} ${item.step}${item.title ? `  ${item.title}` : ''}${text ?? (item.summary ? ` — ${item.summary}` : '')}`;
+  const out = [`Outcome: ${report.outcome} — ${report.headline}`];
+  if (report.confirmed.length) out.push('Symptoms confirmed:', ...report.confirmed.map((item) => line(s.failed, item, ` — confirmed${item.summary ? `: ${item.summary}` : ''}`)));
+  if (report.notSeen.length) out.push('Symptoms not seen:', ...report.notSeen.map((item) => line(s.passed, item, ' — not seen')));
+  if (report.mitigations.length) {
+    out.push('Mitigations:', ...report.mitigations.map((m) => line(m.result === 'verified' || m.result === 'unverified' ? s.ok : s.failed, m, ` — ${mitigationText(m)}`)));
+  }
+  if (report.notApplied.length) out.push('Not applied:', ...report.notApplied.map((item) => line(s.skipped, item, ` — ${item.status}`)));
+  if (report.stillFailing.length) out.push('Still failing:', ...report.stillFailing.map((item) => line(s.failed, item)));
+  if (report.errors.length) out.push('Errors:', ...report.errors.map((item) => line(s.error, item)));
+  return `${out.join('\n')}\n`;
 }
