@@ -1,6 +1,7 @@
 /** Check outcomes: an expectation applied to a PromQL result, or exit code and `match` applied to a command. */
 import { compare, type Expectation } from '../steps/expect.js';
 import type { RecordedQueryResult, RecordedSeries } from '../timeline/events.js';
+import { maxOf } from '../format/extent.js';
 import { formatNumber, headlineValue, samplesOf } from './prometheus.js';
 
 /** The outcome of one assertion. */
@@ -47,7 +48,8 @@ export function assertQuery(result: RecordedQueryResult, expectation: Expectatio
 
 function maxText(series: readonly RecordedSeries[]): string {
   const values = series.map(headlineValue).filter((v): v is number => v !== undefined && !Number.isNaN(v));
-  return values.length ? `, max ${formatNumber(Math.max(...values))}` : '';
+  const max = maxOf(values);
+  return max !== undefined ? `, max ${formatNumber(max)}` : '';
 }
 
 /** Applies `expect-exit` (default 0) and `match` to a command's result. */

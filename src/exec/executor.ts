@@ -54,6 +54,8 @@ export interface ExecDeps {
   maxOutputBytes: number;
   /** Bytes of output written to the timeline per step (default 8 KiB). */
   excerptBytes: number;
+  /** Largest Prometheus response body accepted (default 64 MiB); a bigger one is a step error. */
+  maxResponseBytes?: number;
   /** Matches are replaced by `***` in recorded output. */
   redact: RegExp[];
   /** HTTP client of `trace` steps (Tempo / Jaeger query APIs). */
@@ -455,6 +457,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
           : {}),
         timeoutMs: command.timeoutMs,
         signal,
+        ...(deps.maxResponseBytes !== undefined ? { maxResponseBytes: deps.maxResponseBytes } : {}),
       });
       return { kind: 'ok', query };
     } catch (error) {

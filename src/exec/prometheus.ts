@@ -5,6 +5,7 @@
 import { PrometheusDriver, type PrometheusConnectionOptions, type QueryResult } from 'prometheus-query';
 import type { RecordedQueryResult, RecordedSeries } from '../timeline/events.js';
 import { formatValue } from '../format/number.js';
+import { maxOf } from '../format/extent.js';
 
 /** The part of `PrometheusDriver` the executor uses. */
 export interface PrometheusQueryClient {
@@ -23,7 +24,7 @@ export class PrometheusQueryError extends Error {
   override name = 'PrometheusQueryError';
   constructor(
     message: string,
-    readonly kind: 'bad_data' | 'http' | 'timeout' | 'network' | 'aborted' | 'unexpected',
+    readonly kind: 'bad_data' | 'http' | 'timeout' | 'network' | 'aborted' | 'too_large' | 'unexpected',
     readonly httpStatus?: number,
   ) {
     super(message);
@@ -39,12 +40,30 @@ export interface QueryRequest {
   range?: { start: Date; end: Date; stepSeconds: number };
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Largest response body accepted, in bytes (default DEFAULT_MAX_RESPONSE_BYTES); a bigger one is a step error. */
+  maxResponseBytes?: number;
 }
 
-/** Runs one query; throws PrometheusQueryError. */
+/** Default cap on a Prometheus response body: 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Runs one query; throws PrometheusQueryError. `timeoutMs` is a deadline on the whole exchange (connect,
+ * headers and body): axios's own `timeout` is an idle timer, so a server that drips one byte a second would
+ * hold the step forever. Our AbortController aborts the request at the deadline wherever it is, and
+ * `maxContentLength` makes axios stop reading (and destroy the socket) once the body passes the cap.
+ */
 export async function runQuery(factory: PrometheusClientFactory, request: QueryRequest): Promise<RecordedQueryResult> {
   if (request.signal?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
-  const signal = request.signal;
+  const outer = request.signal;
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, Math.max(1, request.timeoutMs));
+  const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
+  const maxBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // The driver turns a non-API answer (a proxy's 503 page, truncated JSON) into a bare 'client_error';
   // remembering the raw response lets the step say what actually came back.
   const last: LastResponse = {};
@@ -65,17 +84,14 @@ export async function runQuery(factory: PrometheusClientFactory, request: QueryR
         return Promise.reject(error);
       },
     },
-    // The driver has no signal option; an interceptor hands ours to axios so Ctrl-C cancels the request.
-    ...(signal
-      ? {
-          requestInterceptor: {
-            onFulfilled: (config) => {
-              config.signal = signal;
-              return config;
-            },
-          },
-        }
-      : {}),
+    // The driver has no signal or size option; an interceptor hands ours to axios.
+    requestInterceptor: {
+      onFulfilled: (config) => {
+        config.signal = signal;
+        config.maxContentLength = maxBytes;
+        return config;
+      },
+    },
   });
   const timeout = `${Math.max(1, Math.ceil(request.timeoutMs / 1000))}s`;
   let result: QueryResult;
@@ -84,10 +100,27 @@ export async function runQuery(factory: PrometheusClientFactory, request: QueryR
       ? await client.rangeQuery(request.query, request.range.start, request.range.end, request.range.stepSeconds, timeout)
       : await client.instantQuery(request.query, request.time, timeout);
   } catch (error) {
-    if (signal?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
+    if (outer?.aborted) throw new PrometheusQueryError('aborted', 'aborted');
+    if (timedOut) {
+      throw new PrometheusQueryError(`Prometheus at ${request.url} did not answer within ${request.timeoutMs / 1000}s (the step's timeout, a deadline on the whole exchange)`, 'timeout');
+    }
+    if (isSizeError(error)) {
+      throw new PrometheusQueryError(
+        `Prometheus at ${request.url} sent more than ${maxBytes} bytes (the response cap; raise it with --max-response-bytes or RUNBOOK_MAX_RESPONSE_BYTES, or narrow the query)`,
+        'too_large',
+      );
+    }
     throw toQueryError(error, request, last);
+  } finally {
+    clearTimeout(timer);
   }
   return recordResult(result);
+}
+
+function isSizeError(error: unknown): boolean {
+  const e = error as { error?: unknown; original?: { message?: unknown } } | undefined;
+  const text = `${typeof e?.error === 'string' ? e.error : ''} ${typeof e?.original?.message === 'string' ? e.original.message : ''} ${error instanceof Error ? error.message : ''}`;
+  return /maxContentLength size of -?\d+ exceeded/.test(text);
 }
 
 interface LastResponse {
@@ -199,7 +232,7 @@ export function summarizeResult(result: RecordedQueryResult): string {
   const n = result.seriesTotal;
   if (n === 0) return 'no series';
   const values = result.series.map(headlineValue).filter((v): v is number => v !== undefined && !Number.isNaN(v));
-  const max = values.length ? Math.max(...values) : undefined;
+  const max = maxOf(values);
   return `${n} series${max !== undefined ? `, max ${formatNumber(max)}` : ''}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RecordedQueryResult, RecordedSeries } from '../timeline/events.js';
+import { maxOf, minOf } from '../format/extent.js';
 
 /** One line on a chart: points are [ms since epoch, value]. */
 export interface ChartSeries {
@@ -52,7 +53,7 @@ export function seriesFromResult(result: RecordedQueryResult): ChartSeries[] {
 export function chartSpec(input: ChartInput): TopLevelSpec {
   const values = input.series.flatMap((s) => s.points.map(([t, v]) => ({ t, v, series: s.name })));
   const times = values.map((p) => p.t);
-  const [from, to] = input.domain ?? [Math.min(...times), Math.max(...times)];
+  const [from, to] = input.domain ?? [minOf(times) ?? Infinity, maxOf(times) ?? -Infinity];
   // Minutes alone repeat on every tick of a short chart; seconds tell them apart.
   const short = to - from < 10 * 60_000;
   const x = {

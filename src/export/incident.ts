@@ -13,6 +13,7 @@ import type {
   TimelineEvent,
   VerifyPolledEvent,
 } from '../timeline/events.js';
+import { maxOf, minOf } from '../format/extent.js';
 
 /** Step facts gathered from `step.started` (kind, title, command, position) by step id. */
 export interface StepInfo {
@@ -71,8 +72,8 @@ export function analyseIncident(events: TimelineEvent[]): Incident {
     steps.set(e.step, info);
   }
   const times = events.map((e) => Date.parse(e.time));
-  const startMs = times.length ? Math.min(...times) : 0;
-  const lastEventMs = times.length ? Math.max(...times) : 0;
+  const startMs = minOf(times) ?? 0;
+  const lastEventMs = maxOf(times) ?? 0;
   const finished = events.findLast((e) => e.type === 'run.finished');
   const endMs = finished ? Date.parse(finished.time) : lastEventMs;
   const started = events.find((e): e is RunStartedEvent => e.type === 'run.started');

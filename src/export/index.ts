@@ -16,6 +16,7 @@ import { analyseIncident, collectEvidence, type Evidence, type Incident } from '
 import { renderNotebook } from './notebook.js';
 import { renderPostmortem, type ChartRef } from './postmortem.js';
 import { fetchRange, RangeFetchError } from './prometheus.js';
+import { appendAll } from '../format/extent.js';
 
 export { analyseIncident, collectEvidence, formatDuration, seedActionItems, timelineRowEvents } from './incident.js';
 export type { Evidence, Incident, KeyFigure, KeyFigures } from './incident.js';
@@ -68,7 +69,7 @@ export async function exportTimeline(read: TimelineReadResult, options: ExportTi
   const warnings: string[] = [];
   if (read.torn) warnings.push(`the timeline ends with a torn line (line ${read.torn.line}); it is left out of the export`);
   for (const bad of read.invalid) warnings.push(`line ${bad.line} of the timeline is not an event (${bad.message}); left out`);
-  warnings.push(...schemaWarnings(read.events));
+  appendAll(warnings, schemaWarnings(read.events));
 
   let events = read.events;
   if (options.anonymize) events = anonymizeEvents(events, analyseIncident(events).people).events;

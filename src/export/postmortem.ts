@@ -17,6 +17,7 @@ import {
 } from './incident.js';
 import { cell, code, commandLine, fenced, formatValue, table, truncate, utcClock } from './markdown.js';
 import { ACTION_ITEM_COLUMNS, ACTION_ITEM_PLACEHOLDERS, POSTMORTEM_TYPE, PROMPT_MARKER, PROMPTS, type PostmortemSection } from './template.js';
+import { maxOf, minOf } from '../format/extent.js';
 
 /** A chart written for a piece of evidence. */
 export interface ChartRef {
@@ -309,7 +310,7 @@ export function resultTable(result: NonNullable<Evidence['result']>): string {
       shown.map((s) => {
         const values = (s.values ?? []).map(([, v]) => Number(v)).filter(Number.isFinite);
         const last = s.values?.at(-1)?.[1] ?? '';
-        return [cell(code(seriesName(s.labels))), fmt(Math.min(...values)), fmt(Math.max(...values)), cell(formatValue(last))];
+        return [cell(code(seriesName(s.labels))), fmt(minOf(values) ?? Infinity), fmt(maxOf(values) ?? -Infinity), cell(formatValue(last))];
       }),
     );
   } else {

@@ -20,6 +20,7 @@ import type { PlaceholderHit } from './placeholders.js';
 import { commandPlaceholders, escapeExistingPlaceholders, kubectlSlots, substitute } from './placeholders.js';
 import { looksLikePromql, promqlPlaceholders, promqlShape } from './promql.js';
 import type { Candidate, Conversion, FileReport, ImportedKind, ImportedParam, ImportedStep, ProseFence, ProseReason } from './report.js';
+import { appendAll } from '../format/extent.js';
 
 /** Options of one import. */
 export interface ImportOptions {
@@ -414,7 +415,7 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       }
       const reason = block.type === 'text' ? block.reason : 'output';
       if (text) {
-        text.raw.push(...block.raw);
+        appendAll(text.raw, block.raw);
         if (text.reason === 'output' && reason !== 'output') text.reason = reason;
       } else text = { raw: [...block.raw], line: block.line, reason };
     }

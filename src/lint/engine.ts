@@ -15,6 +15,7 @@ import { LintCache, hash, type FileStamp } from './cache.js';
 import type { LintResult } from './result.js';
 import type { RuleSettings } from './settings.js';
 import type { WorkerFile } from './worker.js';
+import { appendAll } from '../format/extent.js';
 
 /**
  * Bytes of Markdown per worker thread: below this in total, files are linted on the main thread. A worker
@@ -143,7 +144,7 @@ async function lintInWorkers(files: readonly WorkerFile[], settings: RuleSetting
     worker.on('message', (batch: LintResult[] | { error: string }) => {
       inFlight--;
       if (Array.isArray(batch)) {
-        results.push(...batch);
+        appendAll(results, batch);
         feed(worker);
       } else failure ??= { error: new Error(batch.error) };
       wake?.();

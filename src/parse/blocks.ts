@@ -18,6 +18,7 @@ import type { ContainerDirective } from 'mdast-util-directive';
 import type { Point, Position } from './model.js';
 import { parseAttributeBlock } from './attributes.js';
 import { parseMarkdown } from './markdown.js';
+import { appendAll } from '../format/extent.js';
 
 /** One line as seen by a (possibly nested) block: its text after the container prefix, and where that starts. */
 interface Line {
@@ -155,7 +156,7 @@ class BlockReader {
       children.push(yaml);
       from = close + 1;
     }
-    children.push(...(this.flow(lines.slice(from), true) as RootContent[]));
+    appendAll(children, this.flow(lines.slice(from), true) as RootContent[]);
     return { type: 'root', children };
   }
 

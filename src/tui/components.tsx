@@ -9,6 +9,7 @@ import { formatClock, formatDuration, formatLocal, formatUtc } from './format/ti
 import { padEnd, textWidth, truncate, wrapLine } from './format/text.js';
 import { proseText, STATE_MARK, stateTone, type RunningStep, type StepView, type ViewableOutput } from './store.js';
 import { ColorContext, Tinted } from './theme.js';
+import { appendAll, maxOf } from '../format/extent.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -90,7 +91,7 @@ export function StepList(props: { steps: readonly StepView[]; current: number; w
   const current = Math.max(0, props.current);
   const from = Math.max(0, Math.min(current - Math.floor(size / 2), steps.length - size));
   const visible = steps.slice(from, from + size);
-  const idWidth = Math.min(24, Math.max(...visible.map((s) => textWidth(s.id))));
+  const idWidth = Math.min(24, maxOf(visible.map((s) => textWidth(s.id))) ?? -Infinity);
   // The document's own H1 repeats the runbook title from the header: leave it out of the section path.
   const path = steps[current]?.section ?? [];
   const section = path[0] === props.title ? path.slice(1) : path;
@@ -117,7 +118,7 @@ export function proseLines(text: string, width: number, maxLines: number): strin
   const lines: string[] = [];
   for (const paragraph of text.split(/\n\s*\n/)) {
     if (lines.length > 0) lines.push('');
-    lines.push(...wrapLine(paragraph.replace(/\s*\n\s*/g, ' ').trim(), width));
+    appendAll(lines, wrapLine(paragraph.replace(/\s*\n\s*/g, ' ').trim(), width));
   }
   if (lines.length > maxLines) return [...lines.slice(0, maxLines - 1), `${truncate(lines[maxLines - 1] ?? '', width - 1)}…`];
   return lines;

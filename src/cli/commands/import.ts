@@ -11,6 +11,7 @@ import { EXIT, UsageError } from '../../errors.js';
 import type { FileReport, ImportReport } from '../../import/index.js';
 import { importRunbook, summarise, totalsOf } from '../../import/index.js';
 import type { CliIO } from '../io.js';
+import { appendAll } from '../../format/extent.js';
 
 interface Input {
   /** Absolute path of the file. */
@@ -29,7 +30,7 @@ async function markdownFiles(folder: string): Promise<string[]> {
   for (const entry of (await readdir(folder, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) found.push(...(await markdownFiles(full)));
+    if (entry.isDirectory()) appendAll(found, await markdownFiles(full));
     else if (entry.isFile() && MARKDOWN.test(entry.name)) found.push(full);
   }
   return found;

@@ -8,6 +8,7 @@ import { parseRunbook } from '../../parse/index.js';
 import type { Runbook, Step } from '../../parse/model.js';
 import type { CliIO } from '../io.js';
 import { readRunbookFile } from '../shared.js';
+import { appendAll } from '../../format/extent.js';
 
 /** One diagnostic as printed by `--json`. */
 export interface JsonDiagnostic {
@@ -74,7 +75,7 @@ export function outline(runbook: Runbook): string {
     }
   }
   out.push('', runbook.steps.length ? 'steps:' : 'steps: none');
-  for (const step of runbook.steps) out.push(...describeStep(step));
+  for (const step of runbook.steps) appendAll(out, describeStep(step));
   return `${out.join('\n')}\n`;
 }
 
@@ -94,7 +95,7 @@ function describeStep(step: Step): string[] {
     if (m.check) lines.push('    check:', ...indent(m.check.body));
     for (const action of m.rollback) lines.push(`    rollback (${action.kind}):`, ...indent(action.body));
   } else {
-    lines.push(...indent(step.body, '    | '));
+    appendAll(lines, indent(step.body, '    | '));
   }
   return lines;
 }

@@ -40,6 +40,7 @@ import type { InteractiveRun } from '../../tui/index.js';
 import type { CliIO } from '../io.js';
 import { formatEvent, renderOutcome, renderPlan } from '../render/plain.js';
 import { declareSecretParams, prometheusTarget, redactingGate } from '../secrets.js';
+import { maxResponseBytes } from '../limits.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 
 /** Options of `runbook run`, as commander hands them over (names are a contract: see main.ts). */
@@ -57,6 +58,8 @@ export interface RunCliOptions {
   approve?: string[];
   yes?: boolean;
   timeline?: string;
+  /** `--max-response-bytes`. */
+  maxResponseBytes?: string;
   json?: boolean;
   /** Exit by the run's outcome (OUTCOME_EXIT_CODES) instead of its status. */
   exitOnOutcome?: boolean;
@@ -108,6 +111,7 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
     throw error;
   }
   validateApprovals(plan, approve);
+  const responseCap = maxResponseBytes(options.maxResponseBytes, io.env);
 
   const timelinePath = path.resolve(io.cwd, options.timeline ?? defaultTimelinePath(file, now()));
   const store = await openTimeline(timelinePath, { run: newRunId(), ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
@@ -198,6 +202,7 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
         cwd: io.cwd,
         // Redaction happens at the sink (all events, all fields), not per field in the executor.
         redact: [],
+        ...(responseCap !== undefined ? { maxResponseBytes: responseCap } : {}),
         ...deps.exec,
         prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
       },

@@ -6,6 +6,7 @@ import type { PlannedCheck, PlannedCommand, PlannedStep } from '../../exec/index
 import type { RecordedSeries, StepCommand, StepStatus, Targets, TimelineEvent } from '../../timeline/events.js';
 import { formatValue } from '../../format/number.js';
 import { mitigationText, type OutcomeReport, type OutcomeStep } from '../../exec/outcome.js';
+import { appendAll } from '../../format/extent.js';
 
 /** Rendering options. */
 export interface PlainOptions {
@@ -73,7 +74,7 @@ export function formatEvent(event: TimelineEvent, options: PlainOptions = {}): s
       if (event.output?.excerpt) {
         const out = event.output.excerpt.replace(/\n$/, '').split('\n');
         lines.push(...indent(out.slice(0, maxLines).map((l) => `| ${l}`)));
-        if (out.length > maxLines || event.output.truncated) lines.push(...indent([`| … (${event.output.bytes} bytes in all)`]));
+        if (out.length > maxLines || event.output.truncated) appendAll(lines, indent([`| … (${event.output.bytes} bytes in all)`]));
       }
       return lines.join('\n');
     }

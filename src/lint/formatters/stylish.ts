@@ -1,5 +1,6 @@
 /** `--format stylish`: `file:line:col  severity  message  rule-id`, grouped by file, then a summary line. */
 import type { LintResult } from '../result.js';
+import { maxOf } from '../../format/extent.js';
 
 /** Options of the stylish formatter. */
 export interface StylishOptions {
@@ -26,7 +27,7 @@ export function formatStylish(results: readonly LintResult[], options: StylishOp
       message: message.message,
       ruleId: message.ruleId,
     }));
-    const whereWidth = Math.max(...rows.map((row) => row.where.length));
+    const whereWidth = maxOf(rows.map((row) => row.where.length)) ?? -Infinity;
     out += `${bold(color, result.filePath)}\n`;
     for (const row of rows) {
       const severity = paint(color, row.severity === 'error' ? 31 : 33, row.severity.padEnd(7));

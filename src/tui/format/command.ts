@@ -1,5 +1,6 @@
 /** What will run, written the way an operator would type it, and where it will run. */
 import type { StepCommand, Targets } from '../../timeline/events.js';
+import { appendAll } from '../../format/extent.js';
 
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
 
@@ -21,7 +22,7 @@ export function argvText(argv: readonly string[]): string {
 export function commandLines(command: StepCommand): string[] {
   const lines: string[] = [];
   if (command.query !== undefined) {
-    lines.push(...command.query.replace(/\s+$/, '').split('\n'));
+    appendAll(lines, command.query.replace(/\s+$/, '').split('\n'));
     if (command.range) lines.push(`# range ${command.range.start} → ${command.range.end}, step ${command.range.step}`);
     else if (command.time) lines.push(`# at ${command.time}`);
   }
@@ -29,7 +30,7 @@ export function commandLines(command: StepCommand): string[] {
   if (argv && argv.length > 0) {
     if (argv[0] === 'sh' && argv[1] === '-c' && argv[2] !== undefined) {
       lines.push(`$ sh -c${argv.length > 3 ? ` … ${argvText(argv.slice(3))}` : ''}`);
-      lines.push(...argv[2].replace(/\s+$/, '').split('\n').map((l) => `    ${l}`));
+      appendAll(lines, argv[2].replace(/\s+$/, '').split('\n').map((l) => `    ${l}`));
     } else {
       lines.push(`$ ${argvText(argv)}`);
     }

@@ -8,6 +8,7 @@ import { formatValue, sampleValue } from './number.js';
 import { labelColumns, moreLine, sortSeries, type TableOptions } from './table.js';
 import { padEnd, padStart, textWidth, truncate } from './text.js';
 import { formatSpan } from './time.js';
+import { maxOf, minOf } from '../../format/extent.js';
 
 /** The eight levels, lowest first. */
 export const SPARK_BLOCKS = '▁▂▃▄▅▆▇█';
@@ -21,7 +22,7 @@ export function sparkline(values: ReadonlyArray<number | null>, width: number): 
   if (width <= 0 || values.length === 0) return '';
   const columns: Array<number | null> = [];
   if (values.length <= width) {
-    columns.push(...values.map((v) => (v === null || !Number.isFinite(v) ? null : v)));
+    for (const v of values) columns.push(v === null || !Number.isFinite(v) ? null : v);
   } else {
     for (let c = 0; c < width; c++) {
       const from = Math.floor((c * values.length) / width);
@@ -35,8 +36,8 @@ export function sparkline(values: ReadonlyArray<number | null>, width: number): 
     }
   }
   const finite = columns.filter((v): v is number => v !== null);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = minOf(finite) ?? Infinity;
+  const hi = maxOf(finite) ?? -Infinity;
   return columns
     .map((v) => {
       if (v === null) return ' ';
@@ -109,18 +110,18 @@ export function formatRangeTable(series: readonly RecordedSeries[], options: Ran
   const rows = sortSeries(series).slice(0, options.limit ?? 10);
   const columns = labelColumns(series);
   const labelCells = rows.map((s) => columns.map((k) => s.labels[k] ?? ''));
-  const labelWidths = columns.map((k, i) => Math.min(MAX_LABEL, Math.max(textWidth(k), ...labelCells.map((r) => textWidth(r[i]!)))));
+  const labelWidths = columns.map((k, i) => Math.min(MAX_LABEL, Math.max(textWidth(k), maxOf(labelCells.map((r) => textWidth(r[i]!))) ?? 0)));
   const stats = rows.map((s) => {
     const values = (s.values ?? []).map(([, v]) => sampleValue(v)).filter((v) => !Number.isNaN(v));
     const last = s.values?.[s.values.length - 1];
     return [
-      values.length ? formatValue(Math.min(...values)) : '-',
-      values.length ? formatValue(Math.max(...values)) : '-',
+      values.length ? formatValue(minOf(values)!) : '-',
+      values.length ? formatValue(maxOf(values)!) : '-',
       last ? formatValue(last[1]) : '-',
     ];
   });
   const statHeader = ['min', 'max', 'last'];
-  const statWidths = statHeader.map((h, i) => Math.max(h.length, ...stats.map((r) => r[i]!.length)));
+  const statWidths = statHeader.map((h, i) => Math.max(h.length, maxOf(stats.map((r) => r[i]!.length)) ?? 0));
   const fixed = [...labelWidths, ...statWidths].reduce((a, b) => a + b, 0) + GAP.length * (labelWidths.length + statWidths.length);
   const sparkWidth = Math.min(grid.slots, Math.max(MIN_SPARK, options.width - fixed));
   const line = (labels: string[], spark: string, stat: string[]): string =>

@@ -6,6 +6,7 @@
 import type { RecordedSeries } from '../../timeline/events.js';
 import { formatValue, sampleValue } from './number.js';
 import { padEnd, padStart, textWidth, truncate } from './text.js';
+import { maxOf } from '../../format/extent.js';
 
 /** Layout of a series table. */
 export interface TableOptions {
@@ -69,7 +70,7 @@ export function formatSeriesTable(series: readonly RecordedSeries[], options: Ta
   const rows = sortSeries(series).slice(0, limit);
   const cells = rows.map((s) => [...columns.map((k) => s.labels[k] ?? ''), formatValue(seriesValue(s))]);
   const header = [...columns, 'value'];
-  const widths = header.map((h, i) => Math.max(textWidth(h), ...cells.map((row) => textWidth(row[i]!))));
+  const widths = header.map((h, i) => Math.max(textWidth(h), maxOf(cells.map((row) => textWidth(row[i]!))) ?? 0));
   fitWidths(widths, columns.length, options.width);
   const line = (row: string[]): string =>
     row
