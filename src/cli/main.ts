@@ -97,10 +97,12 @@ program
   .command('export')
   .description('Turn a run\'s timeline into a blameless postmortem, an executed notebook, or JSON.')
   .argument('<timeline>', 'timeline file (.jsonl)')
-  .option('--format <name>', 'postmortem | notebook | json', 'postmortem')
+  .option('--format <name>', 'postmortem | notebook | json | otlp', 'postmortem')
   .option('--out <file>', 'write here instead of stdout (charts are written beside it)')
   .option('--prometheus <url>', 'Prometheus to fetch chart data from (default: the run\'s)')
   .option('--anonymize', 'replace user names with roles such as "responder 1"')
+  .option('--endpoint <url>', 'otlp: collector base URL; posts to <url>/v1/traces (default: $OTEL_EXPORTER_OTLP_ENDPOINT)')
+  .option('--header <k=v>', 'otlp: request header, repeatable (adds to $OTEL_EXPORTER_OTLP_HEADERS)', (v: string, all: string[] = []) => [...all, v])
   .action(async (timeline: string, options: Record<string, unknown>) => {
     const { exportCommand } = await import('./commands/export.js');
     process.exitCode = await exportCommand(timeline, options, processIO());

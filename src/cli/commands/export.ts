@@ -1,5 +1,6 @@
 /**
- * `runbook export <timeline> --format postmortem|notebook|json [--out FILE] [--prometheus URL] [--anonymize]`.
+ * `runbook export <timeline> --format postmortem|notebook|json|otlp [--out FILE] [--prometheus URL] [--anonymize]`
+ * (`otlp`: `--endpoint URL [--header k=v]…`, see export-otlp.ts).
  * Reads the timeline (never writes it), exports it, and writes the document (and its charts) or prints it.
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,8 +18,8 @@ import { configuredRedactor } from '../shared.js';
 /** Runs `runbook export`; returns the exit code (2: bad usage or not a timeline). */
 export async function exportCommand(timeline: string, options: Record<string, unknown>, io: CliIO): Promise<number> {
   const format = String(options.format ?? 'postmortem');
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    io.stderr.write(`runbook export: unknown format \`${format}\`; expected one of ${EXPORT_FORMATS.map((f) => `\`${f}\``).join(', ')}\n`);
+  if (format !== 'otlp' && !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    io.stderr.write(`runbook export: unknown format \`${format}\`; expected one of ${[...EXPORT_FORMATS, 'otlp'].map((f) => `\`${f}\``).join(', ')}\n`);
     return EXIT.usage;
   }
   const path = resolve(io.cwd, timeline);
@@ -37,6 +38,10 @@ export async function exportCommand(timeline: string, options: Record<string, un
   if (!read.events.length) {
     io.stderr.write(`runbook export: ${timeline} holds no timeline events${read.invalid.length ? ` (${read.invalid.length} line(s) are not events)` : ''}\n`);
     return EXIT.usage;
+  }
+  if (format === 'otlp') {
+    const { exportOtlpCommand } = await import('./export-otlp.js');
+    return exportOtlpCommand(read.events, options, io);
   }
   const outPath = typeof options.out === 'string' ? resolve(io.cwd, options.out) : undefined;
   // Chart data: userinfo in the URL goes as basic auth (fetch refuses URLs with credentials) and nowhere else.
