@@ -36,6 +36,7 @@ program
   .option('--prometheus <url>', 'Prometheus base URL (else front matter, RUNBOOK_PROMETHEUS_URL, .runbookrc)')
   .option('--tempo <url>', 'Grafana Tempo base URL for `trace` steps (else front matter `tempo:`)')
   .option('--jaeger <url>', 'Jaeger query base URL for `trace` steps (else front matter `jaeger:`)')
+  .option('--loki <url>', 'Loki base URL for `logs` steps with `source=loki` (else front matter `loki:`)')
   .option('--context <name>', 'Kubernetes context (else front matter)')
   .option('--namespace <name>', 'Kubernetes namespace (else front matter)')
   .option('--kubeconfig <path>', 'kubeconfig file for kubectl')

@@ -29,6 +29,7 @@ import { commandsOf, planStep, PlanError, stepCommand, type PlanContext, type Pl
 import { createPrometheusDriver, PrometheusQueryError, runQuery, summarizeResult, type PrometheusClientFactory } from './prometheus.js';
 import { spawnProcess, type ProcessResult, type SpawnFn } from './process.js';
 import { runTrace } from './runners/trace.js';
+import { runLogs } from './runners/logs.js';
 
 /** Where events go: the timeline store (or anything with its `append`). */
 export interface TimelineSink {
@@ -312,6 +313,23 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     await emit(startedEvent(step, planned, commands, roles.get(step.id)));
 
     if (planned.mitigation) return { outcome: await runMitigation(planned, finish), planned };
+
+    if (planned.logs) {
+      const read = await runLogs(planned.logs, { fetch: deps.fetch, spawn: deps.spawn, env: deps.env, ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}), clock: deps.clock, signal });
+      if (read.kind === 'error') {
+        await finish({ status: read.aborted ? 'aborted' : 'error', error: redact(read.error) });
+        return { outcome: { status: read.aborted ? 'aborted' : 'error' }, planned };
+      }
+      const excerpt = redact(read.text);
+      await finish({
+        status: 'ok',
+        summary: redact(read.summary),
+        result: read.result,
+        ...(Object.keys(read.captures).length ? { captures: read.captures } : {}),
+        output: { excerpt, truncated: false, bytes: Buffer.byteLength(excerpt) },
+      });
+      return { outcome: { status: 'ok', captures: read.captures, query: read.result }, planned };
+    }
 
     if (planned.trace) {
       const traced = await runTrace(planned.trace, { fetch: deps.fetch, clock: deps.clock, signal });

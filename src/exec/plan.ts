@@ -11,6 +11,7 @@ import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kub
 import type { StepCommand, Targets } from '../timeline/events.js';
 import { parseCaptures, type CaptureSpec } from './capture.js';
 import { planTrace, type PlannedTrace } from './runners/trace.js';
+import { planLogs, type PlannedLogs } from './runners/logs.js';
 import { renderKubectlArgv, renderShellScript, renderText, withKubeTarget, type ValueResolver } from './render.js';
 
 /** Default timeouts (the `timeout` attribute overrides them). */
@@ -80,6 +81,8 @@ export interface PlannedStep {
   check?: PlannedCheck;
   /** trace steps (they capture by field, not with `captures`). */
   trace?: PlannedTrace;
+  /** logs steps (they capture by field, not with `captures`). */
+  logs?: PlannedLogs;
   /** A check with `within=`: re-run every `everyMs` until it passes or `withinMs` runs out. */
   poll?: { withinMs: number; everyMs: number };
   onFail: 'continue' | 'stop';
@@ -138,13 +141,18 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
     ...(step.title !== undefined ? { title: step.title } : {}),
     position: step.position,
     onFail: step.attributes['on-fail'] === 'stop' ? ('stop' as const) : ('continue' as const),
-    captures: step.attributes.capture !== undefined && step.kind !== 'trace' ? parseCaptures(step.attributes.capture) : [],
+    captures: step.attributes.capture !== undefined && step.kind !== 'trace' && step.kind !== 'logs' ? parseCaptures(step.attributes.capture) : [],
   };
   switch (step.kind) {
     case 'promql':
       return { ...base, gated: false, command: planQuery(step.body, step.attributes, context, resolve) };
     case 'trace':
       return { ...base, gated: false, trace: planTrace(renderText(step.body, resolve), step.attributes, context.targets, context.at) };
+    case 'logs': {
+      const kubectl = (body: string): PlannedProcess => planKubectl(body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, step.bodyPosition);
+      const logs = planLogs(step.attributes.source === 'loki' ? renderText(step.body, resolve) : step.body, step.attributes, context.targets, context.at, kubectl);
+      return { ...base, gated: false, logs };
+    }
     case 'kubectl': {
       const command = planKubectl(step.body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, step.bodyPosition);
       return { ...base, ...gateFor(command), command };
@@ -332,6 +340,7 @@ export function stepCommand(command: PlannedCommand, now: Date): StepCommand {
 /** Every command a planned step would run, in order (for gates and the plan). */
 export function commandsOf(planned: PlannedStep): PlannedCommand[] {
   if (planned.command) return [planned.command];
+  if (planned.logs?.process) return [planned.logs.process];
   if (planned.check?.command) return [planned.check.command];
   if (planned.mitigation) return [...planned.mitigation.actions, ...(planned.mitigation.verify?.command ? [planned.mitigation.verify.command] : [])];
   return [];

@@ -583,6 +583,7 @@ function kindList(): string {
 }
 
 function bodyExpectation(kind: StepKind): string {
+  if (kind === 'logs') return 'one `kubectl logs` command, or a LogQL query with `source=loki`';
   if (kind === 'trace') return 'a trace id or a search (TraceQL, or the Jaeger search form)';
   return kind === 'promql' || kind === 'check' ? 'a PromQL query' : kind === 'kubectl' ? 'one kubectl command line' : 'a shell script';
 }

@@ -41,6 +41,7 @@ export const FRONTMATTER_SCHEMA = {
     prometheus: { type: 'string', pattern: '^https?://', description: 'Default Prometheus base URL.', examples: ['http://prometheus:9090'] },
     tempo: { type: 'string', pattern: '^https?://', description: 'Default Grafana Tempo base URL (`trace` steps).', examples: ['http://tempo:3200'] },
     jaeger: { type: 'string', pattern: '^https?://', description: 'Default Jaeger query base URL (`trace` steps).', examples: ['http://jaeger-query:16686'] },
+    loki: { type: 'string', pattern: '^https?://', description: 'Default Loki base URL (`logs` steps with `source=loki`).', examples: ['http://loki:3100'] },
     context: { type: 'string', description: 'Default Kubernetes context.' },
     namespace: { type: 'string', description: 'Default Kubernetes namespace.' },
   },
@@ -99,7 +100,7 @@ export function plainlyValidFrontmatter(data: unknown): boolean {
   if (has('title') && !(typeof data.title === 'string' && data.title.length > 0)) return false;
   for (const key of ['service', 'severity', 'context', 'namespace']) if (has(key) && typeof data[key] !== 'string') return false;
   for (const key of ['alerts', 'owners']) if (has(key) && !isStringOrList(data[key])) return false;
-  for (const key of ['prometheus', 'tempo', 'jaeger']) if (has(key) && !(typeof data[key] === 'string' && /^https?:\/\//u.test(data[key]))) return false;
+  for (const key of ['prometheus', 'tempo', 'jaeger', 'loki']) if (has(key) && !(typeof data[key] === 'string' && /^https?:\/\//u.test(data[key]))) return false;
   if (has('params')) {
     if (!isRecord(data.params)) return false;
     for (const [name, spec] of Object.entries(data.params)) {
@@ -256,7 +257,7 @@ function schemaMessage(error: ErrorObject, data: unknown): string {
       return `Front matter ${where} must be a valid regular expression, found \`${String(found)}\`${why}`;
     }
     case 'pattern':
-      return path[0] === 'prometheus' || path[0] === 'tempo' || path[0] === 'jaeger'
+      return path[0] === 'prometheus' || path[0] === 'tempo' || path[0] === 'jaeger' || path[0] === 'loki'
         ? `Front matter ${where} must be an http(s) URL such as \`http://${path[0]}:9090\`, found \`${String(found)}\``
         : `Front matter ${where} does not match \`${String((error.params as { pattern: unknown }).pattern)}\``;
     case 'propertyNames':
@@ -345,7 +346,7 @@ function normalise(data: unknown): FrontmatterResult['meta'] {
     const value = asString(record[key]);
     if (value !== undefined) meta[key] = value;
   }
-  for (const key of ['prometheus', 'tempo', 'jaeger'] as const) {
+  for (const key of ['prometheus', 'tempo', 'jaeger', 'loki'] as const) {
     const url = asString(record[key]);
     if (url !== undefined && /^https?:\/\//.test(url)) meta[key] = url;
   }

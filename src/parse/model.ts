@@ -17,10 +17,10 @@ export interface Position {
 }
 
 /** Step kinds of format v1. */
-export type StepKind = 'promql' | 'kubectl' | 'check' | 'mitigate' | 'sh' | 'trace';
+export type StepKind = 'promql' | 'kubectl' | 'check' | 'mitigate' | 'sh' | 'trace' | 'logs';
 
 /** Every step kind, in a fixed order. */
-export const STEP_KINDS: readonly StepKind[] = ['promql', 'kubectl', 'check', 'mitigate', 'sh', 'trace'];
+export const STEP_KINDS: readonly StepKind[] = ['promql', 'kubectl', 'check', 'mitigate', 'sh', 'trace', 'logs'];
 
 /** How a step was written: a `:::kind{…}` container or a ```` ```kind {…} ```` fence. */
 export type StepForm = 'directive' | 'fence';
@@ -53,6 +53,8 @@ export interface RunbookMeta {
   tempo?: string;
   /** Default Jaeger query base URL (`trace` steps). */
   jaeger?: string;
+  /** Default Loki base URL (`logs` steps with `source=loki`). */
+  loki?: string;
   /** Default Kubernetes context. */
   context?: string;
   /** Default Kubernetes namespace. */

@@ -2,6 +2,7 @@ import type { StepKind } from '../parse/model.js';
 import { check } from './check.js';
 import type { StepDefinition } from './definition.js';
 import { kubectl } from './kubectl.js';
+import { logs } from './logs.js';
 import { mitigate } from './mitigate.js';
 import { promql } from './promql.js';
 import { sh } from './sh.js';
@@ -12,7 +13,7 @@ export { checkAttributes as checkAttributeSpecs } from './check.js';
 export { actionAttributes } from './mitigate.js';
 
 /** Every step kind and its definition. Explicit, never discovered from the filesystem. */
-export const STEP_DEFINITIONS: Readonly<Record<StepKind, StepDefinition>> = { check, kubectl, mitigate, promql, sh, trace };
+export const STEP_DEFINITIONS: Readonly<Record<StepKind, StepDefinition>> = { check, kubectl, logs, mitigate, promql, sh, trace };
 
 /** True when `name` is a step kind of format v1. */
 export function isStepKind(name: string): name is StepKind {

@@ -54,6 +54,8 @@ export interface Targets {
   tempo?: string;
   /** Jaeger query base URL (`trace` steps). */
   jaeger?: string;
+  /** Loki base URL (`logs` steps). */
+  loki?: string;
   context?: string;
   namespace?: string;
   kubeconfig?: string;

@@ -49,7 +49,7 @@ const defs = {
   },
   targets: {
     type: 'object',
-    properties: { prometheus: str, tempo: str, jaeger: str, context: str, namespace: str, kubeconfig: str },
+    properties: { prometheus: str, tempo: str, jaeger: str, loki: str, context: str, namespace: str, kubeconfig: str },
     additionalProperties: false,
   },
   stepCommand: {

@@ -49,6 +49,7 @@ export interface RunCliOptions {
   prometheus?: string;
   tempo?: string;
   jaeger?: string;
+  loki?: string;
   context?: string;
   namespace?: string;
   kubeconfig?: string;
@@ -267,10 +268,10 @@ function resolveTargets(
   const namespace = options.namespace ?? runbook.meta.namespace;
   const targets: Targets = {};
   if (prometheus !== undefined) targets.prometheus = prometheus;
-  for (const key of ['tempo', 'jaeger'] as const) {
+  for (const key of ['tempo', 'jaeger', 'loki'] as const) {
     const url = options[key] ?? runbook.meta[key];
     if (url === undefined) continue;
-    if (!/^https?:\/\//.test(url)) throw new UsageError(`${key === 'tempo' ? 'Tempo' : 'Jaeger'} URL \`${url}\` must start with \`http://\` or \`https://\``);
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`${key === 'tempo' ? 'Tempo' : key === 'jaeger' ? 'Jaeger' : 'Loki'} URL \`${url}\` must start with \`http://\` or \`https://\``);
     targets[key] = url;
   }
   if (context !== undefined) targets.context = context;

@@ -131,6 +131,12 @@ export function renderPlan(plan: readonly PlannedStep[], header: PlanHeader): st
     out.push(`${i + 1}. ${step.id}  ${step.kind}  ${step.gated ? `GATED (${step.reason ?? 'changes a system'})` : 'read-only'}${step.title ? `  — ${step.title}` : ''}`);
     if (step.command) out.push(...commandLines(step.command, '   '));
     if (step.check) out.push(...checkLines(step.check, '   '));
+    if (step.logs) {
+      const l = step.logs;
+      if (l.process) out.push(...commandLines(l.process, '   '));
+      else out.push(`   loki ${l.loki}  ${l.query}`);
+      out.push(`   window ${l.windowMs / 60_000} min, limit ${l.limit}${l.match ? `, match /${l.match.source}/` : ''}`);
+    }
     if (step.trace) {
       const t = step.trace;
       out.push(`   ${t.backend} ${t.url}  ${t.traceId !== undefined ? `trace ${t.traceId}` : `search ${t.search} (${t.pick} within ${t.windowMs / 60_000} min)`}`);
