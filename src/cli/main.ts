@@ -31,7 +31,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 program
   .command('run')
   .description('Run a runbook against live systems, stopping at a gate before anything that changes a system.')
-  .argument('<file>', 'runbook Markdown file')
+  .argument('[file]', 'runbook Markdown file (found from the alert when omitted)')
   .option('--param <name=value>', 'set a runbook parameter (repeatable)', collect)
   .option('--prometheus <url>', 'Prometheus base URL (else front matter, RUNBOOK_PROMETHEUS_URL, .runbookrc)')
   .option('--tempo <url>', 'Grafana Tempo base URL for `trace` steps (else front matter `tempo:`)')
@@ -40,7 +40,7 @@ program
   .option('--context <name>', 'Kubernetes context (else front matter)')
   .option('--namespace <name>', 'Kubernetes namespace (else front matter)')
   .option('--kubeconfig <path>', 'kubeconfig file for kubectl')
-  .option('--at <time>', 'evaluate every PromQL step at this instant: RFC 3339 or relative like -2h')
+  .option('--at <time>', 'evaluate every PromQL step at this instant: RFC 3339, relative like -2h, or `alert` (its startsAt)')
   .option('--dry-run', 'print the fully resolved plan; run nothing')
   .option('--read-only', 'run read-only steps, decline every gate')
   .option('--approve <step-id>', 'pre-approve the gate of this step, or `all` (repeatable)', collect)
@@ -50,7 +50,11 @@ program
   .option('--json', 'stream timeline events to stdout as JSON lines')
   .option('--exit-on-outcome', 'exit by the outcome: 0 mitigated or no-symptoms, 3 symptoms-confirmed, 4 not-recovered, 1 error or aborted, 130 interrupted')
   .option('--no-color', 'no colours in the output')
-  .action(async (file: string, options: Record<string, unknown>) => {
+  .option('--alert <selector>', 'start from this firing alert: a name, a fingerprint, or Name{label="value"}')
+  .option('--alertmanager <url>', 'Alertmanager base URL for --alert (else front matter, RUNBOOK_ALERTMANAGER_URL, .runbookrc)')
+  .option('--alert-file <file>', 'start from the alert in this webhook payload or API v2 alert JSON (`-` for stdin)')
+  .option('--runbooks <dir>', 'where to find the alert\'s runbook when no file is given (default runbooks/)')
+  .action(async (file: string | undefined, options: Record<string, unknown>) => {
     const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(file, options, processIO());
   });

@@ -22,6 +22,8 @@ export interface RunbookConfig {
   rules?: Record<string, RuleSetting>;
   /** Prometheus base URL used by `runbook run` when neither the CLI, the front matter nor the env gives one. */
   prometheus?: string;
+  /** Alertmanager base URL used by `runbook run --alert`, `runbook alerts` and `runbook serve` when no flag gives one. */
+  alertmanager?: string;
   /** Regular expressions (JavaScript syntax) whose matches are redacted from recorded output. */
   redact?: string[];
   /** Where runbooks are published, `{path}` standing for a runbook's path without `.md` (`runbook coverage`). */
@@ -84,6 +86,12 @@ export const RUNBOOKRC_SCHEMA = {
       'x-expected': 'a URL pattern containing `{path}`, like `https://runbooks.example.com/{path}`',
       type: 'string',
       pattern: '\\{path\\}',
+    },
+    alertmanager: {
+      description: 'Alertmanager base URL for `runbook run --alert`, `runbook alerts` and `runbook serve` when no flag, front matter or RUNBOOK_ALERTMANAGER_URL gives one.',
+      'x-expected': 'a URL starting with `http://` or `https://`',
+      type: 'string',
+      pattern: '^https?://',
     },
   },
   additionalProperties: false,

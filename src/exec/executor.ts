@@ -82,6 +82,8 @@ export interface RunOptions {
   targets: Targets;
   /** `--approve` values, recorded in `run.started` (the gate does the approving). */
   approve?: readonly string[];
+  /** Events recorded right after `run.started`, before any step (the `alert.received` of a run from an alert). */
+  afterStart?: readonly NewEvent[];
   /** Consulted for every gated step in `live` mode; without one every gate is declined (`non-interactive`). */
   gate?: Gate;
   sink: TimelineSink;
@@ -245,6 +247,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     targets: options.targets,
     ...(options.approve && options.approve.length ? { approve: [...options.approve] } : {}),
   });
+  for (const event of options.afterStart ?? []) await emit(event);
 
   let status: RunStatus = 'ok';
   for (const step of runbook.steps) {

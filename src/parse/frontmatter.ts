@@ -42,6 +42,7 @@ export const FRONTMATTER_SCHEMA = {
     tempo: { type: 'string', pattern: '^https?://', description: 'Default Grafana Tempo base URL (`trace` steps).', examples: ['http://tempo:3200'] },
     jaeger: { type: 'string', pattern: '^https?://', description: 'Default Jaeger query base URL (`trace` steps).', examples: ['http://jaeger-query:16686'] },
     loki: { type: 'string', pattern: '^https?://', description: 'Default Loki base URL (`logs` steps with `source=loki`).', examples: ['http://loki:3100'] },
+    alertmanager: { type: 'string', pattern: '^https?://', description: 'Default Alertmanager base URL (`runbook run --alert`).', examples: ['http://alertmanager:9093'] },
     context: { type: 'string', description: 'Default Kubernetes context.' },
     namespace: { type: 'string', description: 'Default Kubernetes namespace.' },
   },
@@ -58,6 +59,7 @@ export const FRONTMATTER_SCHEMA = {
           type: 'boolean',
           description: 'The value is masked in every event, the terminal and every export (a token, a password).',
         },
+        label: { type: 'string', description: 'Alert label the value is taken from in a run started from an alert (default: the label of the same name).' },
         pattern: {
           type: 'string',
           format: 'regex',
@@ -83,7 +85,7 @@ function validate(value: unknown): ErrorObject[] {
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 
-const PARAM_KEYS = new Set(['description', 'default', 'required', 'secret', 'pattern']);
+const PARAM_KEYS = new Set(['description', 'default', 'required', 'secret', 'pattern', 'label']);
 const PARAM_NAME = new RegExp(NAME, 'u');
 /** A plain object (an odd prototype, as `__proto__:` keys could give, is left to ajv). */
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -100,7 +102,7 @@ export function plainlyValidFrontmatter(data: unknown): boolean {
   if (has('title') && !(typeof data.title === 'string' && data.title.length > 0)) return false;
   for (const key of ['service', 'severity', 'context', 'namespace']) if (has(key) && typeof data[key] !== 'string') return false;
   for (const key of ['alerts', 'owners']) if (has(key) && !isStringOrList(data[key])) return false;
-  for (const key of ['prometheus', 'tempo', 'jaeger', 'loki']) if (has(key) && !(typeof data[key] === 'string' && /^https?:\/\//u.test(data[key]))) return false;
+  for (const key of ['prometheus', 'tempo', 'jaeger', 'loki', 'alertmanager']) if (has(key) && !(typeof data[key] === 'string' && /^https?:\/\//u.test(data[key]))) return false;
   if (has('params')) {
     if (!isRecord(data.params)) return false;
     for (const [name, spec] of Object.entries(data.params)) {
@@ -110,7 +112,7 @@ export function plainlyValidFrontmatter(data: unknown): boolean {
       for (const [key, value] of Object.entries(spec)) {
         if (!PARAM_KEYS.has(key)) return false;
         const ok =
-          key === 'description' ? typeof value === 'string'
+          key === 'description' || key === 'label' ? typeof value === 'string'
           : key === 'default' ? typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
           : key === 'required' || key === 'secret' ? typeof value === 'boolean'
           : typeof value === 'string' && isRegExp(value);
@@ -257,7 +259,7 @@ function schemaMessage(error: ErrorObject, data: unknown): string {
       return `Front matter ${where} must be a valid regular expression, found \`${String(found)}\`${why}`;
     }
     case 'pattern':
-      return path[0] === 'prometheus' || path[0] === 'tempo' || path[0] === 'jaeger' || path[0] === 'loki'
+      return path[0] === 'prometheus' || path[0] === 'tempo' || path[0] === 'jaeger' || path[0] === 'loki' || path[0] === 'alertmanager'
         ? `Front matter ${where} must be an http(s) URL such as \`http://${path[0]}:9090\`, found \`${String(found)}\``
         : `Front matter ${where} does not match \`${String((error.params as { pattern: unknown }).pattern)}\``;
     case 'propertyNames':
@@ -328,6 +330,7 @@ function normalise(data: unknown): FrontmatterResult['meta'] {
         if (typeof r.required === 'boolean') spec.required = r.required;
         if (r.secret === true) spec.secret = true;
         if (typeof r.pattern === 'string' && isRegExp(r.pattern)) spec.pattern = r.pattern;
+        if (typeof r.label === 'string') spec.label = r.label;
       }
       params[name] = spec;
     }
@@ -346,7 +349,7 @@ function normalise(data: unknown): FrontmatterResult['meta'] {
     const value = asString(record[key]);
     if (value !== undefined) meta[key] = value;
   }
-  for (const key of ['prometheus', 'tempo', 'jaeger', 'loki'] as const) {
+  for (const key of ['prometheus', 'tempo', 'jaeger', 'loki', 'alertmanager'] as const) {
     const url = asString(record[key]);
     if (url !== undefined && /^https?:\/\//.test(url)) meta[key] = url;
   }

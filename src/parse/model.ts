@@ -37,6 +37,8 @@ export interface ParamSpec {
   secret?: boolean;
   /** A regular expression (JavaScript syntax, anchored by the executor) every value must match. */
   pattern?: string;
+  /** Alert label the value comes from in a run started from an alert (default: the label named like the param). */
+  label?: string;
 }
 
 /** Front matter, normalised. Unknown keys are kept in `extra` (lint reports them). */
@@ -55,6 +57,8 @@ export interface RunbookMeta {
   jaeger?: string;
   /** Default Loki base URL (`logs` steps with `source=loki`). */
   loki?: string;
+  /** Default Alertmanager base URL (`runbook run --alert`). */
+  alertmanager?: string;
   /** Default Kubernetes context. */
   context?: string;
   /** Default Kubernetes namespace. */

@@ -188,6 +188,25 @@ export interface VerifyPolledEvent extends EventBase {
   violations?: RecordedSeries[];
 }
 
+/**
+ * The alert a run was started from (`runbook run --alert` / `--alert-file`, `runbook serve`): right after
+ * `run.started`. Redacted like every event.
+ */
+export interface AlertReceivedEvent extends EventBase {
+  type: 'alert.received';
+  /** The `alertname` label. */
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** When the alert started firing (Alertmanager's `startsAt`). */
+  startsAt: string;
+  endsAt?: string;
+  fingerprint?: string;
+  generatorURL?: string;
+  /** Where the alert came from: an Alertmanager base URL, a file path, `-` (stdin) or `webhook`. */
+  source: string;
+}
+
 /** A note from the operator (UI `n`, or `runbook note` from another terminal). */
 export interface NoteEvent extends EventBase {
   type: 'note';
@@ -214,6 +233,7 @@ export type TimelineEvent =
   | ActionFinishedEvent
   | VerifyPolledEvent
   | NoteEvent
+  | AlertReceivedEvent
   | RunFinishedEvent;
 
 /** An event before the store stamps `v`, `seq`, `time` and `run` on it. */

@@ -16,6 +16,7 @@ export const TIMELINE_EVENT_TYPES: readonly TimelineEvent['type'][] = [
   'action.finished',
   'verify.polled',
   'note',
+  'alert.received',
   'run.finished',
 ];
 

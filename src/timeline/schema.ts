@@ -181,6 +181,16 @@ export const timelineEventJsonSchema = {
       violations: { type: 'array', items: ref('series') },
     }, ['step', 'attempt', 'passed']),
     event('note', 'A note from the operator.', { text: str, by: str }, ['text', 'by']),
+    event('alert.received', 'The alert the run was started from; right after `run.started`.', {
+      name: str,
+      labels: stringMap,
+      annotations: stringMap,
+      startsAt: str,
+      endsAt: str,
+      fingerprint: str,
+      generatorURL: str,
+      source: str,
+    }, ['name', 'labels', 'annotations', 'startsAt', 'source']),
     event('run.finished', 'Last event of a run.', {
       status: { enum: ['ok', 'failed', 'aborted', 'interrupted', 'error'] },
       counts: {

@@ -58,7 +58,7 @@ describe('validateConfig', () => {
     [{ prometheus: 'localhost:9090' }, 'prometheus: expected a URL starting with `http://` or `https://`, found "localhost:9090"'],
     [{ redact: ['('] }, 'redact[0]: not a valid regular expression: Invalid regular expression: /(/: Unterminated group'],
     [{ redact: [1] }, 'redact[0]: expected string, found 1'],
-    [{ rule: {} }, 'rule: unknown key; expected one of `$schema`, `extends`, `rules`, `prometheus`, `redact`, `runbookUrl`'],
+    [{ rule: {} }, 'rule: unknown key; expected one of `$schema`, `extends`, `rules`, `prometheus`, `redact`, `runbookUrl`, `alertmanager`'],
   ])('%j', (config, problem) => {
     expect(validateConfig(config)).toEqual([problem]);
   });

@@ -71,6 +71,15 @@ export const everyEventType: NewEvent[] = [
     counts: { ok: 1, passed: 0, failed: 1, error: 0, skipped: 0, declined: 0, aborted: 0 },
     durationMs: 600_000,
   },
+  {
+    type: 'alert.received',
+    name: 'CheckoutHighErrorRate',
+    labels: { alertname: 'CheckoutHighErrorRate', namespace: 'payments' },
+    annotations: { summary: 'Checkout 5xx above 5%' },
+    startsAt: '2025-10-26T10:15:00Z',
+    fingerprint: '0123456789abcdef',
+    source: 'http://127.0.0.1:9093',
+  },
 ];
 
 /** A clock that starts at `start` and moves one second per call. */

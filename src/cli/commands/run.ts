@@ -42,6 +42,13 @@ import { formatEvent, renderOutcome, renderPlan } from '../render/plain.js';
 import { declareSecretParams, prometheusTarget, redactingGate } from '../secrets.js';
 import { maxResponseBytes } from '../limits.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
+import { alertForRun, alertReceivedEvent, alertStart, wantsAlert } from '../alert-run.js';
+import { paramsFromAlert, type Alert } from '../../alerts/source.js';
+
+function atAlert(alert: Alert | undefined): Date {
+  if (!alert) throw new UsageError('`--at alert` needs an alert (`--alert` or `--alert-file`)');
+  return alertStart(alert);
+}
 
 /** Options of `runbook run`, as commander hands them over (names are a contract: see main.ts). */
 export interface RunCliOptions {
@@ -65,6 +72,11 @@ export interface RunCliOptions {
   /** Exit by the run's outcome (OUTCOME_EXIT_CODES) instead of its status. */
   exitOnOutcome?: boolean;
   color?: boolean;
+  /** `--alert`, `--alert-file`, `--alertmanager`, `--runbooks`: a run started from an alert (src/cli/alert-run.ts). */
+  alert?: string;
+  alertFile?: string;
+  alertmanager?: string;
+  runbooks?: string;
 }
 
 /** What tests (and the TUI) may inject besides the CLI IO. */
@@ -82,21 +94,26 @@ export interface RunCommandDeps {
 }
 
 /** Runs `runbook run`; returns the exit code. Throws UsageError/InvalidInputError for main.ts to report. */
-export async function runCommand(file: string, rawOptions: Record<string, unknown> | RunCliOptions, io: CliIO, deps: RunCommandDeps = {}): Promise<number> {
+export async function runCommand(givenFile: string | undefined, rawOptions: Record<string, unknown> | RunCliOptions, io: CliIO, deps: RunCommandDeps = {}): Promise<number> {
   const options = rawOptions as RunCliOptions;
   const now = deps.now ?? deps.exec?.clock ?? (() => new Date());
+  const { config } = await loadConfig(io.cwd);
+  const fromAlert = wantsAlert(options) ? await alertForRun(givenFile, options, io, config.alertmanager, deps.exec?.fetch) : undefined;
+  if (givenFile === undefined && !fromAlert) throw new UsageError('`runbook run` needs a runbook file, or an alert (`--alert`, `--alert-file`) to find it by');
+  const file = givenFile ?? fromAlert!.file;
   const absolute = path.resolve(io.cwd, file);
   const source = await readRunbookFile(absolute, file);
   const runbook = parseRunnable(source.toString('utf8'), file, io);
   if (!runbook) return EXIT.usage;
 
-  const params = resolveParams(runbook.meta.params, parseParamArguments(options.param ?? []));
+  // Labels of the alert fill params; an explicit --param wins.
+  const fromLabels = fromAlert ? paramsFromAlert(runbook.meta.params, fromAlert.alert) : {};
+  const params = resolveParams(runbook.meta.params, { ...fromLabels, ...parseParamArguments(options.param ?? []) });
   // Before anything can be recorded, shown or thrown: from here on every redactor masks these values.
   declareSecretParams(runbook.meta.params, params);
-  const at = options.at !== undefined ? parseAt(options.at, now()) : null;
+  const at = options.at === 'alert' ? atAlert(fromAlert?.alert) : options.at !== undefined ? parseAt(options.at, now()) : null;
   const mode: RunMode = options.dryRun ? 'dry-run' : options.readOnly ? 'read-only' : 'live';
   const approve = options.approve ?? [];
-  const { config } = await loadConfig(io.cwd);
   const redactor = configuredRedactor(config);
   const { targets, prometheusAuth } = resolveTargets(runbook, options, io, config.prometheus);
 
@@ -192,6 +209,7 @@ export async function runCommand(file: string, rawOptions: Record<string, unknow
       at,
       targets,
       approve,
+      ...(fromAlert ? { afterStart: [alertReceivedEvent(fromAlert)] } : {}),
       gate,
       sink,
       signal,

@@ -84,6 +84,13 @@ export function formatEvent(event: TimelineEvent, options: PlainOptions = {}): s
       return `${t}  ${s.poll} ${event.step}  verify #${event.attempt} ${event.passed ? 'passed' : 'not yet'}  ${event.summary ?? ''}`.trimEnd();
     case 'note':
       return `${t}  ${s.step} note by ${event.by}: ${event.text}`;
+    case 'alert.received': {
+      const labels = Object.entries(event.labels)
+        .filter(([k]) => k !== 'alertname')
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ');
+      return `${t}  ${s.aborted} alert  ${event.name}{${labels}} firing since ${event.startsAt}  from ${event.source}`;
+    }
     case 'run.finished': {
       const counts = Object.entries(event.counts)
         .filter(([, n]) => n > 0)
