@@ -138,6 +138,17 @@ program
     process.exitCode = await coverageCommand(paths, options, processIO());
   });
 
+program
+  .command('alerts')
+  .description('List the firing alerts of an Alertmanager with the runbook that answers each.')
+  .argument('[paths...]', 'runbook files, folders or globs (default runbooks/)')
+  .option('--alertmanager <url>', 'Alertmanager base URL (else RUNBOOK_ALERTMANAGER_URL, .runbookrc `alertmanager`)')
+  .option('--json', 'print the alerts as JSON')
+  .action(async (paths: string[], options: Record<string, unknown>) => {
+    const { alertsCommand } = await import('./commands/alerts.js');
+    process.exitCode = await alertsCommand(paths, options, processIO());
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

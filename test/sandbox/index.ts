@@ -24,6 +24,10 @@ export interface StartSandboxOptions {
   history?: boolean;
   /** Injected clock for the kube stub (object ages, log timestamps). */
   now?: () => Date;
+  /** Alerting rule files Prometheus loads (e.g. rules/payments.rules.yml). */
+  ruleFiles?: string[];
+  /** Alertmanager base URLs Prometheus sends to. */
+  alertmanagers?: string[];
   /** Called after the stub replaced the gateway pods (after the simulator was told to recover). */
   onGatewayRestart?: (info: GatewayRestartInfo) => void;
 }
@@ -92,6 +96,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     const blocksDir = !live || (options.history ?? true) ? await buildBlocks(generateOpenMetrics()) : undefined;
     const prometheus = await startPrometheus({
       ...(blocksDir ? { blocksDir } : {}),
+      ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
+      ...(options.alertmanagers ? { alertmanagers: options.alertmanagers } : {}),
       ...(simulator
         ? {
             scrapeInterval: '1s',

@@ -123,6 +123,10 @@ export interface StartPrometheusOptions {
   scrapeConfigs?: Record<string, unknown>[];
   /** `global.scrape_interval` (e.g. `1s`), when scraping. */
   scrapeInterval?: string;
+  /** Rule files (`rule_files`), absolute paths. */
+  ruleFiles?: string[];
+  /** Alertmanager base URLs Prometheus sends firing alerts to (`alerting.alertmanagers`). */
+  alertmanagers?: string[];
   /** Milliseconds to wait for `/-/ready`. */
   readyTimeoutMs?: number;
   /** Injected fetch, for readiness polling. */
@@ -182,7 +186,12 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       global.scrape_timeout = options.scrapeInterval;
       global.evaluation_interval = options.scrapeInterval;
     }
-    await writeFile(configPath, stringify({ global, scrape_configs: options.scrapeConfigs ?? [] }));
+    const config: Record<string, unknown> = { global, scrape_configs: options.scrapeConfigs ?? [] };
+    if (options.ruleFiles?.length) config.rule_files = options.ruleFiles;
+    if (options.alertmanagers?.length) {
+      config.alerting = { alertmanagers: [{ static_configs: [{ targets: options.alertmanagers.map((url) => new URL(url).host) }] }] };
+    }
+    await writeFile(configPath, stringify(config));
     const webArgs: string[] = [];
     let readyFetch = fetchFn;
     if (options.basicAuth) {
