@@ -149,6 +149,23 @@ program
     process.exitCode = await alertsCommand(paths, options, processIO());
   });
 
+program
+  .command('serve')
+  .description('Answer Alertmanager webhooks: run each newly firing alert\'s runbook read-only, timelines under --out.')
+  .argument('[paths...]', 'runbook files, folders or globs (default runbooks/)')
+  .option('--listen <host:port>', 'where to listen (default 127.0.0.1:9095: loopback)')
+  .option('--out <dir>', 'folder for the timelines of the runs')
+  .option('--token <token>', 'require Authorization: Bearer <token> on POST /webhook (else RUNBOOK_SERVE_TOKEN)')
+  .option('--max-runs <n>', 'most runs at once (default 4)')
+  .option('--prometheus <url>', 'Prometheus base URL for the runs')
+  .option('--context <name>', 'Kubernetes context for the runs')
+  .option('--namespace <name>', 'Kubernetes namespace for the runs')
+  .option('--kubeconfig <path>', 'kubeconfig file for kubectl')
+  .action(async (paths: string[], options: Record<string, unknown>) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    process.exitCode = await serveCommand(paths, options, processIO());
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -216,6 +216,8 @@ export function whatHappened(e: TimelineEvent, incident: Incident): string {
       return `Verification of ${code(e.step)}, attempt ${e.attempt}`;
     case 'note':
       return `Note: ${e.text}`;
+    case 'alert.resolved':
+      return `Alert ${code(e.name)} resolved`;
     case 'alert.received':
       return `Alert ${code(e.name)} fired${e.annotations.summary ? `: ${e.annotations.summary}` : ''}`;
     case 'run.finished':
@@ -253,6 +255,8 @@ export function outcome(e: TimelineEvent, incident: Incident): string {
       return `${e.passed ? 'PASS' : 'FAIL'}${e.summary ? `: ${e.summary.replace(/^(PASS|FAIL):\s*/, '')}` : ''}`;
     case 'note':
       return `by ${e.by}`;
+    case 'alert.resolved':
+      return `resolved at ${e.endsAt}`;
     case 'alert.received':
       return `firing since ${e.startsAt}${e.fingerprint ? ` (${code(e.fingerprint)})` : ''}`;
     case 'run.finished':

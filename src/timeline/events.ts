@@ -207,6 +207,16 @@ export interface AlertReceivedEvent extends EventBase {
   source: string;
 }
 
+/** The alert a run was started from resolved (`runbook serve`, after the run): appended to that run's timeline. */
+export interface AlertResolvedEvent extends EventBase {
+  type: 'alert.resolved';
+  name: string;
+  fingerprint?: string;
+  /** When it stopped firing (Alertmanager's `endsAt`). */
+  endsAt: string;
+  source: string;
+}
+
 /** A note from the operator (UI `n`, or `runbook note` from another terminal). */
 export interface NoteEvent extends EventBase {
   type: 'note';
@@ -234,6 +244,7 @@ export type TimelineEvent =
   | VerifyPolledEvent
   | NoteEvent
   | AlertReceivedEvent
+  | AlertResolvedEvent
   | RunFinishedEvent;
 
 /** An event before the store stamps `v`, `seq`, `time` and `run` on it. */

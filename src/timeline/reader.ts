@@ -17,6 +17,7 @@ export const TIMELINE_EVENT_TYPES: readonly TimelineEvent['type'][] = [
   'verify.polled',
   'note',
   'alert.received',
+  'alert.resolved',
   'run.finished',
 ];
 

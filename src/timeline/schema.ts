@@ -191,6 +191,12 @@ export const timelineEventJsonSchema = {
       generatorURL: str,
       source: str,
     }, ['name', 'labels', 'annotations', 'startsAt', 'source']),
+    event('alert.resolved', 'The alert the run was started from resolved (`runbook serve`); after the run.', {
+      name: str,
+      fingerprint: str,
+      endsAt: str,
+      source: str,
+    }, ['name', 'endsAt', 'source']),
     event('run.finished', 'Last event of a run.', {
       status: { enum: ['ok', 'failed', 'aborted', 'interrupted', 'error'] },
       counts: {

@@ -80,6 +80,7 @@ export const everyEventType: NewEvent[] = [
     fingerprint: '0123456789abcdef',
     source: 'http://127.0.0.1:9093',
   },
+  { type: 'alert.resolved', name: 'CheckoutHighErrorRate', fingerprint: '0123456789abcdef', endsAt: '2025-10-26T10:40:00Z', source: 'webhook' },
 ];
 
 /** A clock that starts at `start` and moves one second per call. */

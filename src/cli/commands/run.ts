@@ -42,7 +42,7 @@ import { formatEvent, renderOutcome, renderPlan } from '../render/plain.js';
 import { declareSecretParams, prometheusTarget, redactingGate } from '../secrets.js';
 import { maxResponseBytes } from '../limits.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
-import { alertForRun, alertReceivedEvent, alertStart, wantsAlert } from '../alert-run.js';
+import { alertForRun, alertReceivedEvent, alertStart, wantsAlert, type AlertForRun } from '../alert-run.js';
 import { paramsFromAlert, type Alert } from '../../alerts/source.js';
 
 function atAlert(alert: Alert | undefined): Date {
@@ -89,6 +89,8 @@ export interface RunCommandDeps {
   interactiveGate?: Gate;
   /** Also called with every event (the TUI listens here). */
   onEvent?: (event: TimelineEvent) => void;
+  /** The alert the run starts from, already picked (`runbook serve`); else the alert options decide. */
+  alert?: AlertForRun;
   /** Wall clock for the default timeline name and `--at -2h` (defaults to exec.clock or now). */
   now?: () => Date;
 }
@@ -98,7 +100,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
   const options = rawOptions as RunCliOptions;
   const now = deps.now ?? deps.exec?.clock ?? (() => new Date());
   const { config } = await loadConfig(io.cwd);
-  const fromAlert = wantsAlert(options) ? await alertForRun(givenFile, options, io, config.alertmanager, deps.exec?.fetch) : undefined;
+  const fromAlert = deps.alert ?? (wantsAlert(options) ? await alertForRun(givenFile, options, io, config.alertmanager, deps.exec?.fetch) : undefined);
   if (givenFile === undefined && !fromAlert) throw new UsageError('`runbook run` needs a runbook file, or an alert (`--alert`, `--alert-file`) to find it by');
   const file = givenFile ?? fromAlert!.file;
   const absolute = path.resolve(io.cwd, file);

@@ -84,6 +84,8 @@ export function formatEvent(event: TimelineEvent, options: PlainOptions = {}): s
       return `${t}  ${s.poll} ${event.step}  verify #${event.attempt} ${event.passed ? 'passed' : 'not yet'}  ${event.summary ?? ''}`.trimEnd();
     case 'note':
       return `${t}  ${s.step} note by ${event.by}: ${event.text}`;
+    case 'alert.resolved':
+      return `${t}  ${s.ok} alert  ${event.name} resolved at ${event.endsAt}`;
     case 'alert.received': {
       const labels = Object.entries(event.labels)
         .filter(([k]) => k !== 'alertname')
