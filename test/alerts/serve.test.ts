@@ -20,7 +20,8 @@ const lines = (text: string): TimelineEvent[] => text.trim().split('\n').filter(
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
+    // A timeline read while a run appends can end in half a line: try again.
+    const value = await Promise.resolve().then(probe).catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
