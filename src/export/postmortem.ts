@@ -18,6 +18,7 @@ import {
 import { cell, code, commandLine, fenced, formatValue, table, truncate, utcClock } from './markdown.js';
 import { ACTION_ITEM_COLUMNS, ACTION_ITEM_PLACEHOLDERS, POSTMORTEM_TYPE, PROMPT_MARKER, PROMPTS, type PostmortemSection } from './template.js';
 import { maxOf, minOf } from '../format/extent.js';
+import { alertKeyFigures, alertOf, alertSummaryLine, alertTimelineRow } from './alert-figures.js';
 
 /** A chart written for a piece of evidence. */
 export interface ChartRef {
@@ -81,7 +82,11 @@ export function renderPostmortem(input: PostmortemInput): string {
       (context ? ` kubectl commands ran with ${code(`--context=${context}`)}, left out below.` : ''),
     table(
       ['Time (UTC)', '#', 'Event', 'What happened', 'Outcome'],
-      rows.map((e) => [clock(Date.parse(e.time)), String(e.seq), e.type, cell(whatHappened(e, incident)), cell(outcome(e, incident))]),
+      [
+        // A run from an alert: the alert's start is the first row.
+        ...(alertOf(incident) ? [alertTimelineRow(alertOf(incident)!, clock)] : []),
+        ...rows.map((e) => [clock(Date.parse(e.time)), String(e.seq), e.type, cell(whatHappened(e, incident)), cell(outcome(e, incident))]),
+      ],
     ),
   );
 
@@ -169,6 +174,8 @@ function summaryTable(input: PostmortemInput, title: string, clock: (ms: number)
 }
 
 function alertLine(input: PostmortemInput): string {
+  const alert = alertOf(input.incident);
+  if (alert) return alertSummaryLine(alert);
   const params = input.incident.started?.params ?? {};
   const fired = params.alert ?? params.alertname;
   if (fired) return fired;
@@ -265,6 +272,8 @@ export function outcome(e: TimelineEvent, incident: Incident): string {
 }
 
 function keyFigures(incident: Incident, clock: (ms: number) => string): string {
+  const alert = alertOf(incident);
+  if (alert) return alertKeyFigures(incident, alert, clock, (e) => whatHappened(e, incident));
   const row = (name: string, figure: KeyFigure | undefined, missing: string): string[] =>
     figure
       ? [name, formatDuration(figure.afterMs), clock(Date.parse(figure.event.time)), cell(`#${figure.event.seq} ${whatHappened(figure.event, incident)}`)]
