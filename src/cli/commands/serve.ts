@@ -15,7 +15,6 @@ import { EXIT, UsageError } from '../../errors.js';
 import { readTimeline } from '../../timeline/reader.js';
 import { openTimeline } from '../../timeline/store.js';
 import type { CliIO } from '../io.js';
-import { runCommand } from './run.js';
 
 /** Options of `runbook serve`. */
 export interface ServeCliOptions {
@@ -67,7 +66,7 @@ export async function serveCommand(paths: string[], rawOptions: Record<string, u
       let stderr = '';
       errors.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const runIO: CliIO = { stdout: quiet, stderr: errors, stdin: new PassThrough(), env: io.env, cwd: io.cwd };
-      const run = runCommand(
+      const run = import('./run.js').then(({ runCommand }) => runCommand(
         file,
         {
           // Enforced: a responder nobody watches declines every gate.
@@ -81,7 +80,7 @@ export async function serveCommand(paths: string[], rawOptions: Record<string, u
         },
         runIO,
         { alert: { alert, source: 'webhook', file }, signal },
-      );
+      ));
       const done = run.then(
         async (): Promise<RunEnd> => {
           const { events } = await readTimeline(timeline);
