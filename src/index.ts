@@ -1,11 +1,11 @@
 /**
  * runbook's public API. The CLI is a thin layer over these functions.
  */
-export type * from './parse/model.js';
+export type * from './model/index.js';
 export { parseRunbook } from './parse/index.js';
 export type { ParseOptions, ParseResult } from './parse/index.js';
-export { STEP_KINDS } from './parse/model.js';
-export { STEP_DEFINITIONS, isStepKind } from './steps/index.js';
+export { STEP_DEFINITIONS, STEP_KINDS, defineStepKind, isStepKind, registerStepKind, stepDefinition } from './steps/index.js';
+export type { StepDefinition, StepKind } from './steps/index.js';
 export { isReadOnlyKubectl, kubectlVerb } from './steps/kubectl-verbs.js';
 export { splitCommandLine } from './steps/command-line.js';
 export { findPlaceholders, renderTemplate } from './steps/template.js';

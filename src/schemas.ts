@@ -3,9 +3,8 @@
  * `npm run schemas` writes them; test/schemas.test.ts fails when a file is out of date.
  */
 import { FRONTMATTER_SCHEMA } from './parse/frontmatter.js';
-import { STEP_KINDS } from './parse/model.js';
 import { attributesJsonSchema } from './steps/definition.js';
-import { STEP_DEFINITIONS, actionAttributes } from './steps/index.js';
+import { STEP_DEFINITIONS, STEP_KINDS, actionAttributes } from './steps/index.js';
 import { timelineEventJsonSchema } from './timeline/schema.js';
 import { RUNBOOKRC_SCHEMA } from './config/index.js';
 

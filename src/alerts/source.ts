@@ -8,7 +8,7 @@ import { basename, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, UsageError } from '../errors.js';
 import { expandPaths } from '../lint/files.js';
 import { parseRunbook } from '../parse/index.js';
-import type { ParamSpec } from '../parse/model.js';
+import type { ParamSpec } from '../model/index.js';
 
 /** One alert, as both Alertmanager shapes give it. */
 export interface Alert {

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Gate } from '../exec/gate.js';
-import type { ParamSpec } from '../parse/model.js';
+import type { ParamSpec } from '../model/index.js';
 import { declareSecrets, redactDeep, type Redactor } from '../secrets/redact.js';
 import { splitUserinfo, type BasicAuth } from '../secrets/url.js';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RunbookConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import type { Runbook } from '../parse/model.js';
+import type { Runbook } from '../model/index.js';
 import { parseRunbook } from '../parse/index.js';
 import { createRedactor, type Redactor } from '../secrets/redact.js';
 import type { CliIO } from './io.js';

@@ -6,12 +6,10 @@ import { JSONPath } from 'jsonpath-plus';
 import type { RecordedQueryResult } from '../timeline/events.js';
 import { headlineValue } from './prometheus.js';
 
-/** One parsed capture. */
-export type CaptureSpec =
-  | { name: string; source: string; type: 'label'; label: string }
-  | { name: string; source: string; type: 'value' }
-  | { name: string; source: string; type: 'jsonpath'; path: string }
-  | { name: string; source: string; type: 'regex'; regex: RegExp };
+import type { CaptureSpec } from '../model/index.js';
+
+/** One parsed capture (the type lives with the plan in src/model/). */
+export type { CaptureSpec };
 
 /** A capture attribute that cannot be read. */
 export class CaptureError extends Error {

@@ -3,7 +3,7 @@
  * runs each step with its runner, and appends every event to the timeline before the next action starts.
  * It never prints and never exits: it emits events to the sink and to listeners, and returns the outcome.
  */
-import type { Position, Runbook, Step } from '../parse/model.js';
+import type { Position, Runbook, Step } from '../model/index.js';
 import { UsageError } from '../errors.js';
 import type {
   CheckRole,

@@ -3,13 +3,13 @@
  * the decision (`gate.decided`) before it acts on it. The non-interactive gate below answers from
  * `--approve`; the terminal UI implements the same interface for a person.
  */
-import type { StepKind } from '../parse/model.js';
 import type { GateDecidedEvent, GateHow, StepCommand, Targets } from '../timeline/events.js';
 
 /** What a gate is asked about: exactly what would run, and where. */
 export interface GateRequest {
   step: string;
-  kind: StepKind;
+  /** The step's registered kind. */
+  kind: string;
   title?: string;
   /** The step itself, or the rollback of a mitigation whose verification failed. */
   gate: 'step' | 'rollback';

@@ -7,7 +7,7 @@
  * Computed from timeline events only, so the executor (`run.finished.outcome`), the plain summary, the TUI
  * and the postmortem all say the same thing, also for a timeline read back from disk.
  */
-import type { Runbook, Step } from '../parse/model.js';
+import type { Runbook, Step } from '../model/index.js';
 import type { CheckRole, RunOutcome, RunStatus, StepStatus, TimelineEvent } from '../timeline/events.js';
 
 export type { CheckRole, RunOutcome } from '../timeline/events.js';

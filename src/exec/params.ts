@@ -2,7 +2,7 @@
  * Runbook parameters: the values given with `--param name=value`, checked against the front matter's
  * `params` before anything runs. A bad value is a usage error naming the parameter and its description.
  */
-import type { ParamSpec } from '../parse/model.js';
+import type { ParamSpec } from '../model/index.js';
 import { UsageError } from '../errors.js';
 
 /** Splits `--param` arguments (`name=value`, the value may itself contain `=`) into a record. */

@@ -3,98 +3,45 @@
  * whether it needs a gate. The executor plans each step just before running it (earlier captures are
  * known then); a dry run plans every step up front with captures shown as `<steps.id.name>`.
  */
-import type { Attributes, Position, Step, StepKind } from '../parse/model.js';
+import type {
+  Attributes,
+  PlanContext,
+  PlannedCheck,
+  PlannedCommand,
+  PlannedProcess,
+  PlannedQuery,
+  PlannedStep,
+  Position,
+  Step,
+} from '../model/index.js';
+import type { PlanTools } from '../steps/definition.js';
 import { parseDuration } from '../steps/duration.js';
 import { isExpectError, parseExpect, type Expectation } from '../steps/expect.js';
 import { splitCommandLine } from '../steps/command-line.js';
+import { definitionOf } from '../steps/index.js';
 import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
-import type { StepCommand, Targets } from '../timeline/events.js';
-import { parseCaptures, type CaptureSpec } from './capture.js';
-import { planTrace, type PlannedTrace } from './runners/trace.js';
-import { planLogs, type PlannedLogs } from './runners/logs.js';
+import type { StepCommand } from '../timeline/events.js';
+import { parseCaptures } from './capture.js';
+import { planLogs } from './runners/logs.js';
+import { planTrace } from './runners/trace.js';
 import { renderKubectlArgv, renderShellScript, renderText, withKubeTarget, type ValueResolver } from './render.js';
+
+export type {
+  PlanContext,
+  PlannedCheck,
+  PlannedCommand,
+  PlannedLogs,
+  PlannedMitigation,
+  PlannedProcess,
+  PlannedQuery,
+  PlannedStep,
+  PlannedTrace,
+} from '../model/index.js';
 
 /** Default timeouts (the `timeout` attribute overrides them). */
 export const DEFAULT_TIMEOUT_MS = { promql: 30_000, process: 60_000 } as const;
 /** Default verification window and poll interval of a mitigation. */
 export const DEFAULT_VERIFY = { withinMs: 5 * 60_000, everyMs: 15_000 } as const;
-
-/** What a plan is made from. */
-export interface PlanContext {
-  params: Readonly<Record<string, string>>;
-  /** A capture of an earlier step; undefined when it has none. */
-  capture: (step: string, name: string) => string | undefined;
-  /** Run-level targets (CLI, else front matter, else env/config), before step attributes. */
-  targets: Targets;
-  /** `--at`, or null for "now at the moment the query runs". */
-  at: Date | null;
-}
-
-/** A PromQL query to send. */
-export interface PlannedQuery {
-  runner: 'promql';
-  query: string;
-  prometheus?: string;
-  /** Fixed evaluation instant, or null for the moment it runs. */
-  at: Date | null;
-  /** Range query: window and resolution. */
-  range?: { ms: number; stepSeconds: number };
-  timeoutMs: number;
-}
-
-/** A process to start. */
-export interface PlannedProcess {
-  runner: 'kubectl' | 'sh';
-  argv: string[];
-  /** Variables added to the child's environment (template values of `sh`; `KUBECONFIG`). */
-  env: Record<string, string>;
-  timeoutMs: number;
-  readOnly: boolean;
-  /** Context and namespace the kubectl command ends up with (body flags included), for display. */
-  target?: { context?: string; namespace?: string; kubeconfig?: string };
-}
-
-/** A query or a process. */
-export type PlannedCommand = PlannedQuery | PlannedProcess;
-
-/** An assertion: on its own command, or on an earlier step's result (`of=`). */
-export interface PlannedCheck {
-  command?: PlannedCommand;
-  of?: string;
-  expectation?: Expectation;
-  expectExit: number;
-  match?: RegExp;
-}
-
-/** A step, resolved. */
-export interface PlannedStep {
-  id: string;
-  kind: StepKind;
-  title?: string;
-  position?: Position;
-  gated: boolean;
-  /** Why the step is gated, in words. */
-  reason?: string;
-  /** promql, kubectl and sh steps. */
-  command?: PlannedCommand;
-  /** check steps. */
-  check?: PlannedCheck;
-  /** trace steps (they capture by field, not with `captures`). */
-  trace?: PlannedTrace;
-  /** logs steps (they capture by field, not with `captures`). */
-  logs?: PlannedLogs;
-  /** A check with `within=`: re-run every `everyMs` until it passes or `withinMs` runs out. */
-  poll?: { withinMs: number; everyMs: number };
-  onFail: 'continue' | 'stop';
-  mitigation?: {
-    actions: PlannedProcess[];
-    verify?: PlannedCheck;
-    rollback: PlannedProcess[];
-    withinMs: number;
-    everyMs: number;
-  };
-  captures: CaptureSpec[];
-}
 
 /**
  * A step that cannot be planned: a missing value, a refused value, a malformed attribute, a command that
@@ -134,6 +81,7 @@ export function planStep(step: Step, context: PlanContext): PlannedStep {
 }
 
 function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
+  const definition = definitionOf(step.kind);
   const resolve: ValueResolver = (ref) => (ref.type === 'param' ? context.params[ref.name] : context.capture(ref.step, ref.name));
   const base = {
     id: step.id,
@@ -141,56 +89,35 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
     ...(step.title !== undefined ? { title: step.title } : {}),
     position: step.position,
     onFail: step.attributes['on-fail'] === 'stop' ? ('stop' as const) : ('continue' as const),
-    captures: step.attributes.capture !== undefined && step.kind !== 'trace' && step.kind !== 'logs' ? parseCaptures(step.attributes.capture) : [],
+    captures: step.attributes.capture !== undefined && definition.captures !== 'own' ? parseCaptures(step.attributes.capture) : [],
   };
-  switch (step.kind) {
-    case 'promql':
-      return { ...base, gated: false, command: planQuery(step.body, step.attributes, context, resolve) };
-    case 'trace':
-      return { ...base, gated: false, trace: planTrace(renderText(step.body, resolve), step.attributes, context.targets, context.at) };
-    case 'logs': {
-      const kubectl = (body: string): PlannedProcess => planKubectl(body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, step.bodyPosition);
-      const logs = planLogs(step.attributes.source === 'loki' ? renderText(step.body, resolve) : step.body, step.attributes, context.targets, context.at, kubectl);
-      return { ...base, gated: false, logs };
-    }
-    case 'kubectl': {
-      const command = planKubectl(step.body, step.attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, step.bodyPosition);
-      return { ...base, ...gateFor(command), command };
-    }
-    case 'sh': {
-      const command = planShell(step.body, step.attributes, resolve, DEFAULT_TIMEOUT_MS.process);
-      return { ...base, gated: true, reason: 'an `sh` step always asks first', command };
-    }
-    case 'check': {
-      const check = planCheck(step.body, step.attributes, context, resolve, step.bodyPosition);
-      const gate = check.command && check.command.runner !== 'promql' ? gateFor(check.command) : { gated: false };
-      const withinMs = durationAttr(step.attributes, 'within');
-      const poll = withinMs !== undefined ? { withinMs, everyMs: durationAttr(step.attributes, 'every') ?? DEFAULT_VERIFY.everyMs } : undefined;
-      return { ...base, ...gate, check, ...(poll ? { poll } : {}) };
-    }
-    case 'mitigate': {
-      const m = step.mitigation;
-      if (!m || m.actions.length === 0) throw new PlanError(step.id, `Step \`${step.id}\`: the mitigation has no action`);
-      const defaultTimeout = durationAttr(step.attributes, 'timeout') ?? DEFAULT_TIMEOUT_MS.process;
-      const action = (a: { kind: 'kubectl' | 'sh'; attributes: Attributes; body: string; bodyPosition: Position }): PlannedProcess =>
-        a.kind === 'kubectl'
-          ? planKubectl(a.body, a.attributes, context, resolve, defaultTimeout, a.bodyPosition)
-          : planShell(a.body, a.attributes, resolve, defaultTimeout);
-      const verify = m.check ? planCheck(m.check.body, m.check.attributes, context, resolve, m.check.bodyPosition) : undefined;
-      return {
-        ...base,
-        gated: true,
-        reason: 'a mitigation changes a system',
-        mitigation: {
-          actions: m.actions.map(action),
-          ...(verify ? { verify } : {}),
-          rollback: m.rollback.map(action),
-          withinMs: durationAttr(m.check?.attributes ?? {}, 'within') ?? durationAttr(step.attributes, 'within') ?? DEFAULT_VERIFY.withinMs,
-          everyMs: durationAttr(m.check?.attributes ?? {}, 'every') ?? durationAttr(step.attributes, 'every') ?? DEFAULT_VERIFY.everyMs,
-        },
-      };
-    }
-  }
+  return { ...base, ...definition.plan(step, planTools(step, context, resolve)) };
+}
+
+/** What a kind's `plan` may use: the planners of queries, commands, checks and traces, and the gate policy. */
+function planTools(step: Step, context: PlanContext, resolve: ValueResolver): PlanTools {
+  return {
+    context,
+    query: (body, attributes) => planQuery(body, attributes, context, resolve),
+    kubectl: (body, attributes, defaultTimeoutMs, bodyPosition) => planKubectl(body, attributes, context, resolve, defaultTimeoutMs, bodyPosition),
+    shell: (body, attributes, defaultTimeoutMs) => planShell(body, attributes, resolve, defaultTimeoutMs),
+    check: (body, attributes, bodyPosition) => planCheck(body, attributes, context, resolve, bodyPosition),
+    trace: (body, attributes) => planTrace(renderText(body, resolve), attributes, context.targets, context.at),
+    logs: (body, attributes, bodyPosition) =>
+      planLogs(
+        attributes.source === 'loki' ? renderText(body, resolve) : body,
+        attributes,
+        context.targets,
+        context.at,
+        (kubectlBody) => planKubectl(kubectlBody, attributes, context, resolve, DEFAULT_TIMEOUT_MS.process, bodyPosition),
+      ),
+    gate: gateFor,
+    duration: durationAttr,
+    fail: (message) => {
+      throw new PlanError(step.id, message);
+    },
+    defaults: { processTimeoutMs: DEFAULT_TIMEOUT_MS.process, verify: DEFAULT_VERIFY },
+  };
 }
 
 function gateFor(command: PlannedProcess): { gated: boolean; reason?: string } {

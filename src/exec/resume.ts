@@ -8,7 +8,7 @@
  * already have run at HH:MM:SS", and without a person it is declined (`how: 'resume'`) unless `--approve`
  * names that step again (`--approve all` is not enough for it).
  */
-import type { Runbook, Step } from '../parse/model.js';
+import type { Runbook, Step } from '../model/index.js';
 import type { GateVerdict } from './gate.js';
 import type {
   NewEvent,

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseRunbook } from '../parse/index.js';
-import type { Runbook } from '../parse/model.js';
+import type { Runbook } from '../model/index.js';
 import type { TimelineReadResult } from '../timeline/reader.js';
 import { validateTimelineEvent } from '../timeline/schema.js';
 import type { RecordedQueryResult, TimelineEvent } from '../timeline/events.js';

@@ -3,7 +3,7 @@
  * result table or output, check verdict, gate decision, notes taken meanwhile) — an executed notebook any
  * Markdown renderer shows. Results are spliced in at each step's end offset; the runbook text is untouched.
  */
-import type { Runbook } from '../parse/model.js';
+import type { Runbook } from '../model/index.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { formatDuration, type Incident } from './incident.js';
 import { code, commandLine, fenced, truncate, utcClock } from './markdown.js';

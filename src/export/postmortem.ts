@@ -3,7 +3,7 @@
  * timeline table, key figures, evidence, starting action items) and prompts where only people can write.
  */
 import { stringify as stringifyYaml } from 'yaml';
-import type { RunbookMeta } from '../parse/model.js';
+import type { RunbookMeta } from '../model/index.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { seriesName } from './charts.js';
 import {

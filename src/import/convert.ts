@@ -11,6 +11,8 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { parser } from '@prometheus-io/lezer-promql';
 import { splitCommandLine } from '../steps/command-line.js';
+import { stepDefinition, stepDefinitions } from '../steps/index.js';
+import { IMPORT_SHELL_LANGS } from '../steps/sh.js';
 import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
 import { KNOWN_TOOLS, splitConsole } from './console.js';
 import type { ParamDeclaration } from './frontmatter.js';
@@ -37,8 +39,16 @@ export interface ImportResult {
 // Own processor (not the parser's): TOML front matter must be recognised to be refused.
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml', 'toml']).use(remarkDirective).freeze();
 
-const STEP_LANGS = new Set(['promql', 'kubectl', 'sh', 'check', 'mitigate']);
-const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'shell-session', 'shellsession', 'kubectl']);
+const SHELL_LANGS: ReadonlySet<string> = new Set(IMPORT_SHELL_LANGS);
+
+/**
+ * A fence already in format v1, left as it is: any step kind's language with an attribute block, or a kind's
+ * own language that no kind imports from (```` ```check ````, ```` ```mitigate ````, ```` ```trace ````).
+ */
+function alreadyTyped(lang: string, meta: string): boolean {
+  if (!stepDefinition(lang)) return false;
+  return meta.startsWith('{') || !stepDefinitions().some((d) => d.importFrom?.includes(lang));
+}
 const TEXT_LANGS = new Set(['', 'text', 'txt', 'plain', 'plaintext', 'console']);
 
 /** A block of a converted fence's replacement. */
@@ -453,7 +463,7 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     const lang = (node.lang ?? '').toLowerCase();
     const line = node.position!.start.line;
     const meta = (node.meta ?? '').trim();
-    if (lang === 'check' || lang === 'mitigate' || (STEP_LANGS.has(lang) && meta.startsWith('{')) || parent?.type === 'containerDirective') {
+    if (alreadyTyped(lang, meta) || parent?.type === 'containerDirective') {
       report.alreadyTyped++;
       return;
     }

@@ -7,7 +7,7 @@ import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { parseRunbook, type ParseResult } from '../parse/index.js';
 import { parseMarkdown } from '../parse/markdown.js';
-import type { Position } from '../parse/model.js';
+import type { Position } from '../model/index.js';
 import { LineIndex } from '../parse/positions.js';
 import { resultOf, toLintResult, type LintMessageData, type LintResult } from './result.js';
 import { formatMessage, type Report, type Rule, type RuleContext } from './rule.js';

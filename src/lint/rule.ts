@@ -4,7 +4,7 @@
  */
 import type { Root } from 'mdast';
 import type { Severity } from '../config/index.js';
-import type { Position, Runbook } from '../parse/model.js';
+import type { Position, Runbook } from '../model/index.js';
 import type { LineIndex } from '../parse/positions.js';
 
 /** What a rule declares about itself; docs/rules/<id>.md and the SARIF rule list are built from this. */

@@ -3,8 +3,9 @@
  * whether written as a step, as a check, or inside a mitigation. Rules walk these instead of each
  * re-deriving the mitigate layout.
  */
-import type { Attributes, Position, Runbook, Step } from '../parse/model.js';
+import type { Runbook, Step } from '../model/index.js';
 import { splitCommandLine, type CommandLine } from '../steps/command-line.js';
+import { stepDefinition, type CommandSiteShape, type PromqlSiteShape, type StepDefinition } from '../steps/index.js';
 
 // Several rules walk the same sites and split the same command lines: each is computed once per runbook.
 const commandSiteMemo = new WeakMap<Runbook, readonly CommandSite[]>();
@@ -24,113 +25,35 @@ export function commandLine(body: string): Readonly<CommandLine> {
 }
 
 /** One command body: a `kubectl`/`sh` step, a `check` with `run=`, or a mitigation's action or rollback. */
-export interface CommandSite {
+export interface CommandSite extends CommandSiteShape {
   step: Step;
-  runner: 'kubectl' | 'sh';
-  /** What the body is to its step. */
-  role: 'step' | 'check' | 'action' | 'rollback';
-  body: string;
-  /** Offset of `body` in the source. */
-  bodyStart: number;
-  attributes: Attributes;
-  /** The fence or block the body belongs to (its first line is where attributes are written). */
-  position: Position;
-  /** True inside a `mitigate`: the executor asks for approval before running it. */
-  gated: boolean;
 }
 
 /** One PromQL body: a `promql` step, a PromQL `check`, or a mitigation's PromQL check. */
-export interface PromqlSite {
+export interface PromqlSite extends PromqlSiteShape {
   step: Step;
-  role: 'step' | 'check' | 'mitigate-check';
-  body: string;
-  bodyStart: number;
-  attributes: Attributes;
-  position: Position;
 }
 
 /** Every command body of the runbook, in document order. */
 export function commandSites(runbook: Runbook): readonly CommandSite[] {
   let sites = commandSiteMemo.get(runbook);
-  if (!sites) commandSiteMemo.set(runbook, (sites = findCommandSites(runbook)));
-  return sites;
-}
-
-function findCommandSites(runbook: Runbook): CommandSite[] {
-  const sites: CommandSite[] = [];
-  for (const step of runbook.steps) {
-    const base = { step, attributes: step.attributes, position: step.position };
-    if (step.kind === 'kubectl' || step.kind === 'sh') {
-      sites.push({ ...base, runner: step.kind, role: 'step', body: step.body, bodyStart: step.bodyPosition.start.offset, gated: false });
-    } else if (step.kind === 'check' && isRunner(step.attributes.run)) {
-      sites.push({ ...base, runner: step.attributes.run, role: 'check', body: step.body, bodyStart: step.bodyPosition.start.offset, gated: false });
-    } else if (step.kind === 'mitigate' && step.mitigation) {
-      const { actions, rollback, check } = step.mitigation;
-      for (const [role, list] of [['action', actions], ['rollback', rollback]] as const) {
-        for (const action of list) {
-          sites.push({
-            step,
-            runner: action.kind,
-            role,
-            body: action.body,
-            bodyStart: action.bodyPosition.start.offset,
-            attributes: action.attributes,
-            position: action.position,
-            gated: true,
-          });
-        }
-      }
-      if (check && isRunner(check.attributes.run)) {
-        sites.push({
-          step,
-          runner: check.attributes.run,
-          role: 'check',
-          body: check.body,
-          bodyStart: check.bodyPosition.start.offset,
-          attributes: check.attributes,
-          position: check.position,
-          // The verifying check runs after approval of the mitigation, but it is meant to only read.
-          gated: false,
-        });
-      }
-    }
-  }
+  if (!sites) commandSiteMemo.set(runbook, (sites = findSites(runbook, (d, step) => d.lint?.commands?.(step))));
   return sites;
 }
 
 /** Every PromQL body of the runbook, in document order. */
 export function promqlSites(runbook: Runbook): readonly PromqlSite[] {
   let sites = promqlSiteMemo.get(runbook);
-  if (!sites) promqlSiteMemo.set(runbook, (sites = findPromqlSites(runbook)));
+  if (!sites) promqlSiteMemo.set(runbook, (sites = findSites(runbook, (d, step) => d.lint?.promql?.(step))));
   return sites;
 }
 
-function findPromqlSites(runbook: Runbook): PromqlSite[] {
-  const sites: PromqlSite[] = [];
+// Each kind says which of its bodies lint sees (src/steps/<kind>.ts `lint`); a kind without any has none.
+function findSites<S>(runbook: Runbook, of: (definition: StepDefinition, step: Step) => readonly S[] | undefined): Array<S & { step: Step }> {
+  const sites: Array<S & { step: Step }> = [];
   for (const step of runbook.steps) {
-    const base = { step, attributes: step.attributes, position: step.position, body: step.body, bodyStart: step.bodyPosition.start.offset };
-    if (step.kind === 'promql') sites.push({ ...base, role: 'step' });
-    else if (step.kind === 'check' && isPromqlCheck(step.attributes)) sites.push({ ...base, role: 'check' });
-    else if (step.kind === 'mitigate' && step.mitigation?.check && isPromqlCheck(step.mitigation.check.attributes)) {
-      const check = step.mitigation.check;
-      sites.push({
-        step,
-        role: 'mitigate-check',
-        body: check.body,
-        bodyStart: check.bodyPosition.start.offset,
-        attributes: check.attributes,
-        position: check.position,
-      });
-    }
+    const definition = stepDefinition(step.kind);
+    for (const site of (definition && of(definition, step)) ?? []) sites.push({ step, ...site });
   }
   return sites;
-}
-
-function isRunner(value: string | undefined): value is 'kubectl' | 'sh' {
-  return value === 'kubectl' || value === 'sh';
-}
-
-/** A check queries Prometheus unless it runs a command or asserts on an earlier step's result. */
-function isPromqlCheck(attributes: Attributes): boolean {
-  return attributes.run === undefined && attributes.of === undefined;
 }

@@ -5,7 +5,7 @@
 import type { Paragraph } from 'mdast';
 import type {} from 'mdast-util-directive';
 import { parseMarkdown } from './markdown.js';
-import type { Attributes } from './model.js';
+import type { Attributes } from '../model/index.js';
 
 /** A parsed attribute block: its attributes (`#id` as `id`, `.c` as `class`) or why it is malformed. */
 export type AttributeBlock = { ok: true; attributes: Attributes } | { ok: false; reason: string };

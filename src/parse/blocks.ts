@@ -15,7 +15,7 @@
  */
 import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, ThematicBreak, Yaml } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
-import type { Point, Position } from './model.js';
+import type { Point, Position } from '../model/index.js';
 import { parseAttributeBlock } from './attributes.js';
 import { parseMarkdown } from './markdown.js';
 import { appendAll } from '../format/extent.js';

@@ -6,11 +6,11 @@
 import type { Code, Heading, Nodes, Paragraph, Root, RootContent } from 'mdast';
 import type { ContainerDirective } from 'mdast-util-directive';
 import { checkAttributes, closest, type AttributeSpec } from '../steps/definition.js';
-import { STEP_DEFINITIONS, actionAttributes, checkAttributeSpecs, isStepKind } from '../steps/index.js';
+import type { BodyOffsetMap } from '../steps/definition.js';
+import { actionAttributes, checkAttributeSpecs, definitionOf, stepDefinition, stepKinds } from '../steps/index.js';
 import { parseAttributeBlock, locateAttribute } from './attributes.js';
 import type { Reporter } from './diagnostics.js';
 import { parseFrontmatter } from './frontmatter.js';
-import { checkKubectlBody, type BodyOffsetMap } from './kubectl-body.js';
 import type {
   Attributes,
   MitigateAction,
@@ -23,9 +23,7 @@ import type {
   Section,
   Step,
   StepForm,
-  StepKind,
-} from './model.js';
-import { STEP_KINDS } from './model.js';
+} from '../model/index.js';
 import type { LineIndex } from './positions.js';
 import { processor } from './processor.js';
 
@@ -157,7 +155,7 @@ export class RunbookBuilder {
     if (node.type === 'containerDirective') return true;
     if (node.type === 'code') {
       const info = this.fenceInfo(node);
-      return info !== undefined && (isStepKind(info.lang) || info.meta.startsWith('{'));
+      return info !== undefined && (stepDefinition(info.lang) !== undefined || info.meta.startsWith('{'));
     }
     return 'children' in node && (node.children as Nodes[]).some((child) => this.holdsStep(child));
   }
@@ -196,8 +194,8 @@ export class RunbookBuilder {
     const openLine = node.position!.start.line;
     const opening = this.lines.lineText(openLine).slice(node.position!.start.column - 1);
     const colons = /^:+/.exec(opening)?.[0].length ?? 3;
-    if (!isStepKind(node.name)) {
-      const suggestion = closest(node.name, STEP_KINDS);
+    if (!stepDefinition(node.name)) {
+      const suggestion = closest(node.name, stepKinds());
       this.report.error(
         'unknown-kind',
         `Unknown step kind \`${node.name}\` in \`${':'.repeat(colons)}${node.name}\`; expected one of ${kindList()}` +
@@ -252,12 +250,12 @@ export class RunbookBuilder {
   private topLevelFence(node: Code): boolean {
     const info = this.fenceInfo(node);
     if (!info) return false;
-    const isStep = isStepKind(info.lang) && (info.lang !== 'sh' || info.meta.startsWith('{'));
-    if (!isStep) {
+    const definition = stepDefinition(info.lang);
+    if (!definition || (definition.body.fenceNeedsAttributes && !info.meta.startsWith('{'))) {
       this.reportUnknownFence(info);
       return false;
     }
-    const kind = info.lang as StepKind;
+    const kind = definition.kind;
     this.checkFenceClosed(node, info);
     const attributes = this.fenceAttributes(info);
     const block = info.meta ? { text: info.meta, start: info.metaStart } : undefined;
@@ -270,7 +268,7 @@ export class RunbookBuilder {
   /** A fence with a well-formed `{…}` block whose language is not a step kind is almost surely a typo. */
   private reportUnknownFence(info: FenceInfo): void {
     if (!info.lang || !info.meta.startsWith('{') || !parseAttributeBlock(info.meta).ok) return;
-    const suggestion = closest(info.lang, STEP_KINDS);
+    const suggestion = closest(info.lang, stepKinds());
     this.report.error(
       'unknown-kind',
       `Unknown step kind \`${info.lang}\` in a fence with an attribute block; expected one of ${kindList()}` +
@@ -362,7 +360,7 @@ export class RunbookBuilder {
   // ---------------------------------------------------------------- steps
 
   private addStep(
-    kind: StepKind,
+    kind: string,
     form: StepForm,
     written: Attributes,
     block: BlockText | undefined,
@@ -395,14 +393,15 @@ export class RunbookBuilder {
     }
     this.drafts.push(draft);
 
-    this.checkAttributeSet(attributes, STEP_DEFINITIONS[kind].attributes, `a \`${kind}\` step`, block, position);
+    const definition = definitionOf(kind);
+    this.checkAttributeSet(attributes, definition.attributes, `a \`${kind}\` step`, block, position);
     const empty = body.body.trim() === '';
-    if (kind === 'mitigate') {
+    if (definition.body.holds === 'mitigation') {
       step.mitigation = container ? this.longOrShortMitigation(container, step, body) : this.shortMitigation(step, body);
-    } else if (empty && !(kind === 'check' && attributes.of !== undefined)) {
-      this.report.error('empty-body', `Found an empty \`${kind}\` step; expected ${bodyExpectation(kind)} in its body`, position.start.offset, position.end.offset);
-    } else if (kind === 'kubectl') {
-      checkKubectlBody(body.body, body.toFile, this.report);
+    } else if (empty && !definition.body.mayBeEmpty?.(attributes)) {
+      this.report.error('empty-body', `Found an empty \`${kind}\` step; expected ${definition.body.expects} in its body`, position.start.offset, position.end.offset);
+    } else {
+      definition.body.validate?.(body.body, body.toFile, this.report);
     }
   }
 
@@ -451,7 +450,7 @@ export class RunbookBuilder {
       const fenceStart = fence.position!.start.offset!;
       const lang = info.lang;
       if (lang !== 'check' && lang !== 'kubectl' && !SHELL_LANGS.has(lang)) {
-        if (isStepKind(lang)) {
+        if (stepDefinition(lang)) {
           this.report.error(
             'mitigate-invalid-content',
             `Found a \`${lang}\` fence inside a \`mitigate\`; a mitigation holds \`kubectl\`/\`sh\` actions, one \`check\` and \`{rollback}\` fences — move the \`${lang}\` step out of it`,
@@ -487,7 +486,7 @@ export class RunbookBuilder {
       }
       this.checkAttributeSet(attributes, actionAttributes, 'a mitigation action', block, position);
       const action: MitigateAction = { kind: lang === 'kubectl' ? 'kubectl' : 'sh', ...part };
-      if (action.kind === 'kubectl' && fenceBody.body.trim() !== '') checkKubectlBody(fenceBody.body, fenceBody.toFile, this.report);
+      if (fenceBody.body.trim() !== '') definitionOf(action.kind).body.validate?.(fenceBody.body, fenceBody.toFile, this.report);
       if (fenceBody.body.trim() === '') {
         this.report.error('empty-body', `Found an empty \`${lang}\` action; expected a command in its body`, position.start.offset, position.end.offset);
       }
@@ -515,7 +514,7 @@ export class RunbookBuilder {
       bodyPosition: this.lines.position(toFile(0), toFile(command.length)),
       position: step.position,
     };
-    if (kind === 'kubectl') checkKubectlBody(command, toFile, this.report);
+    definitionOf(kind).body.validate?.(command, toFile, this.report);
     return { short: true, actions: [action], rollback: [] };
   }
 
@@ -554,7 +553,7 @@ export class RunbookBuilder {
         );
       } else taken.set(id, draft);
     }
-    const counters = new Map<StepKind, number>();
+    const counters = new Map<string, number>();
     for (const draft of this.drafts) {
       if (draft.explicitId !== undefined) continue;
       let n = counters.get(draft.step.kind) ?? 0;
@@ -579,13 +578,7 @@ export class RunbookBuilder {
 }
 
 function kindList(): string {
-  return STEP_KINDS.map((k) => `\`${k}\``).join(', ');
-}
-
-function bodyExpectation(kind: StepKind): string {
-  if (kind === 'logs') return 'one `kubectl logs` command, or a LogQL query with `source=loki`';
-  if (kind === 'trace') return 'a trace id or a search (TraceQL, or the Jaeger search form)';
-  return kind === 'promql' || kind === 'check' ? 'a PromQL query' : kind === 'kubectl' ? 'one kubectl command line' : 'a shell script';
+  return stepKinds().map((k) => `\`${k}\``).join(', ');
 }
 
 /** The text of a heading, without Markdown syntax. */

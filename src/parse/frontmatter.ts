@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, Node as YamlNode } from 'yaml';
-import type { ParamSpec, RunbookMeta } from './model.js';
+import type { ParamSpec, RunbookMeta } from '../model/index.js';
 import type { Reporter } from './diagnostics.js';
 import { readSimpleYaml } from './simple-yaml.js';
 

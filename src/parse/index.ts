@@ -5,13 +5,13 @@ import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { RunbookBuilder } from './build.js';
 import { Reporter, type ParseRuleId } from './diagnostics.js';
-import type { Runbook } from './model.js';
+import type { Runbook } from '../model/index.js';
 import { LineIndex } from './positions.js';
 
 export { PARSE_RULES, type ParseRuleId } from './diagnostics.js';
 export { FRONTMATTER_SCHEMA } from './frontmatter.js';
-export type * from './model.js';
-export { STEP_KINDS } from './model.js';
+export type * from '../model/index.js';
+export { STEP_KINDS } from '../steps/index.js';
 
 /** Options of parseRunbook. */
 export interface ParseOptions {

@@ -2,7 +2,7 @@
  * Offsets ↔ line:column for one source text. Every diagnostic and every model position goes through here,
  * so a body offset from a step kind's own checker lands on the right spot in the file.
  */
-import type { Point, Position } from './model.js';
+import type { Point, Position } from '../model/index.js';
 
 /** The line endings CommonMark knows, longest first so `\r\n` is one break. */
 const LINE_ENDING = /\r\n|\r|\n/g;

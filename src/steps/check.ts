@@ -1,5 +1,6 @@
 import { every, range, run, step, timeout, title, within } from './common.js';
-import type { AttributeSpec, StepDefinition } from './definition.js';
+import { defineStepKind, type AttributeSpec } from './definition.js';
+import { checkCommandSite, checkPromqlSite } from './sites.js';
 
 /** Attributes of a check, shared by the `check` step and the verifying fence inside a `mitigate`. */
 export const checkAttributes: Readonly<Record<string, AttributeSpec>> = {
@@ -28,10 +29,11 @@ export const checkAttributes: Readonly<Record<string, AttributeSpec>> = {
 };
 
 /** `check`: an assertion; PromQL by default, a read-only command with `run=`. */
-export const check: StepDefinition = {
+export const check = defineStepKind({
   kind: 'check',
   summary: 'An assertion on a PromQL result (or, with `run=`, on a command): passes or fails, recorded with the values.',
   readOnly: true,
+  role: 'check',
   attributes: {
     ...checkAttributes,
     role: {
@@ -43,4 +45,16 @@ export const check: StepDefinition = {
         'checks after a mitigation, or under Resolution / Verification / Recovery, are recovery checks.',
     },
   },
-};
+  body: { expects: 'a PromQL query', mayBeEmpty: (attributes) => attributes.of !== undefined },
+  plan: (s, t) => {
+    const check = t.check(s.body, s.attributes, s.bodyPosition);
+    const gate = check.command && check.command.runner !== 'promql' ? t.gate(check.command) : { gated: false };
+    const withinMs = t.duration(s.attributes, 'within');
+    const poll = withinMs !== undefined ? { withinMs, everyMs: t.duration(s.attributes, 'every') ?? t.defaults.verify.everyMs } : undefined;
+    return { ...gate, check, ...(poll ? { poll } : {}) };
+  },
+  lint: {
+    commands: (s) => [checkCommandSite(s)].filter((site) => site !== undefined),
+    promql: (s) => [checkPromqlSite(s, 'check')].filter((site) => site !== undefined),
+  },
+});

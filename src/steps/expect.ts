@@ -1,9 +1,9 @@
 /** The `expect` grammar of checks: a comparison with a number, `empty` or `not-empty`. */
 
-/** A parsed expectation. */
-export type Expectation =
-  | { op: '<' | '<=' | '==' | '!=' | '>=' | '>'; value: number; source: string }
-  | { op: 'empty' | 'not-empty'; source: string };
+import type { Expectation } from '../model/index.js';
+
+/** A parsed expectation (the type lives with the plan in src/model/). */
+export type { Expectation };
 
 /** Why an expectation did not parse. */
 export interface ExpectError {

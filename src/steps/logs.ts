@@ -1,14 +1,18 @@
 import { timeout, title } from './common.js';
-import type { StepDefinition } from './definition.js';
+import { defineStepKind } from './definition.js';
 
 /**
  * `logs`: read log lines (a `kubectl logs` command, or a LogQL query to Loki) within a window ending at the
  * evaluation time, and summarise them: matching lines, levels, message patterns, extracted fields. Only reads.
  */
-export const logs: StepDefinition = {
+export const logs = defineStepKind({
   kind: 'logs',
   summary: 'Log lines from `kubectl logs` or Loki within a window: matching count, levels, message patterns, extracted fields.',
   readOnly: true,
+  role: 'query',
+  captures: 'own',
+  body: { expects: 'one `kubectl logs` command, or a LogQL query with `source=loki`' },
+  plan: (s, t) => ({ gated: false, logs: t.logs(s.body, s.attributes, s.bodyPosition) }),
   attributes: {
     title,
     source: {
@@ -36,4 +40,4 @@ export const logs: StepDefinition = {
     context: { type: 'string', description: 'With `source=kubectl`: Kubernetes context for this step.' },
     namespace: { type: 'string', description: 'With `source=kubectl`: namespace for this step.' },
   },
-};
+});

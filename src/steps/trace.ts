@@ -1,5 +1,6 @@
 import { timeout, title } from './common.js';
-import type { StepDefinition } from './definition.js';
+import type { TraceCaptureField } from '../model/index.js';
+import { defineStepKind } from './definition.js';
 
 /** What a `trace` step's `capture="name=<field>"` can read. */
 export const TRACE_CAPTURE_FIELDS = [
@@ -15,17 +16,21 @@ export const TRACE_CAPTURE_FIELDS = [
   'root.service',
   'spans',
   'trace_id',
-] as const;
+] as const satisfies readonly TraceCaptureField[];
 
 /**
  * `trace`: fetch one trace from Tempo or Jaeger (by id, or the latest/slowest match of a search within a
  * window ending at the evaluation time) and report its critical path, bottleneck span and errors. Only reads.
  */
-export const trace: StepDefinition = {
+export const trace = defineStepKind({
   kind: 'trace',
   summary:
     'A trace from Tempo or Jaeger, by id or by search (TraceQL / Jaeger search form): waterfall, critical path, bottleneck span, errors.',
   readOnly: true,
+  role: 'query',
+  captures: 'own',
+  body: { expects: 'a trace id or a search (TraceQL, or the Jaeger search form)' },
+  plan: (s, t) => ({ gated: false, trace: t.trace(s.body, s.attributes) }),
   attributes: {
     title,
     backend: {
@@ -53,4 +58,4 @@ export const trace: StepDefinition = {
       examples: ['op=bottleneck.operation;svc=bottleneck.service'],
     },
   },
-};
+});

@@ -3,7 +3,7 @@
  * `schemas/timeline-event.schema.json` is generated from `timelineEventSchema` (src/timeline/schema.ts)
  * and documented in docs/timeline.md. Adding optional fields is compatible; renaming or removing is not.
  */
-import type { Position, StepKind } from '../parse/model.js';
+import type { Position, Targets } from '../model/index.js';
 
 /** Version of the event format (`v` on every event). */
 export const TIMELINE_VERSION = 1 as const;
@@ -47,19 +47,8 @@ export interface EventBase {
   run: string;
 }
 
-/** Where a run points. */
-export interface Targets {
-  prometheus?: string;
-  /** Grafana Tempo base URL (`trace` steps). */
-  tempo?: string;
-  /** Jaeger query base URL (`trace` steps). */
-  jaeger?: string;
-  /** Loki base URL (`logs` steps). */
-  loki?: string;
-  context?: string;
-  namespace?: string;
-  kubeconfig?: string;
-}
+/** Where a run points (defined with the plan in src/model/). */
+export type { Targets };
 
 /** First event of a run (and of every resumption, with `resumed: true`). */
 export interface RunStartedEvent extends EventBase {
@@ -119,7 +108,8 @@ export interface RecordedOutput {
 export interface StepStartedEvent extends EventBase {
   type: 'step.started';
   step: string;
-  kind: StepKind;
+  /** The step's registered kind (src/steps/index.ts). */
+  kind: string;
   title?: string;
   gated: boolean;
   command?: StepCommand;

@@ -4,7 +4,7 @@
  * events.ts field for field; objects are closed (`additionalProperties: false`) so a misspelt field fails.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { STEP_KINDS } from '../parse/model.js';
+import { STEP_KINDS } from '../steps/index.js';
 import { RUN_OUTCOMES, STEP_STATUSES, TIMELINE_VERSION, type TimelineEvent } from './events.js';
 
 type JsonSchema = Record<string, unknown>;

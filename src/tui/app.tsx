@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Box, Static, useApp, useInput } from 'ink';
-import type { Runbook } from '../parse/model.js';
+import type { Runbook } from '../model/index.js';
 import type { RunMode, Targets } from '../timeline/events.js';
 import { formatNextSteps, formatSummary, summarizeRun } from './format/summary.js';
 import { Footer, GatePanel, Header, Help, Lines, NoteInput, OutputViewer, StepCard, StepList } from './components.js';

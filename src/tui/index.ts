@@ -27,7 +27,7 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { Gate, GateAnswer, GateRequest } from '../exec/gate.js';
-import type { Runbook } from '../parse/model.js';
+import type { Runbook } from '../model/index.js';
 import type { RunMode, Targets, TimelineEvent } from '../timeline/events.js';
 import { RunApp } from './app.js';
 import { formatNextSteps } from './format/summary.js';

@@ -5,7 +5,7 @@
  * terminal's own scrollback keeps every result.
  */
 import type { GateAnswer, GateRequest } from '../exec/gate.js';
-import type { Prose, Runbook, StepKind } from '../parse/model.js';
+import type { Prose, Runbook } from '../model/index.js';
 import type { RunFinishedEvent, StepCommand, StepStatus, TimelineEvent } from '../timeline/events.js';
 import { commandLines } from './format/command.js';
 import type { Line } from './format/lines.js';
@@ -20,7 +20,7 @@ export type StepState = 'pending' | 'running' | 'gate' | StepStatus;
 /** One step in the list. */
 export interface StepView {
   id: string;
-  kind: StepKind;
+  kind: string;
   title?: string;
   section: string[];
   proseBefore: Prose[];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { VFileMessage } from 'vfile-message';
 import { EXIT, UsageError } from '../../errors.js';
 import { parseRunbook } from '../../parse/index.js';
-import type { Runbook, Step } from '../../parse/model.js';
+import type { Runbook, Step } from '../../model/index.js';
 import type { CliIO } from '../io.js';
 import { readRunbookFile } from '../shared.js';
 import { appendAll } from '../../format/extent.js';

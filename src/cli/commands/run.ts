@@ -33,7 +33,7 @@ import { loadConfig } from '../../config/index.js';
 import { createEventRedactor } from '../../secrets/events.js';
 import { withBasicAuth } from '../../exec/prometheus-auth.js';
 import type { BasicAuth } from '../../secrets/url.js';
-import type { Runbook } from '../../parse/model.js';
+import type { Runbook } from '../../model/index.js';
 import type { RunMode, Targets, TimelineEvent } from '../../timeline/events.js';
 import { newRunId, openTimeline } from '../../timeline/store.js';
 import type { InteractiveRun } from '../../tui/index.js';

@@ -5,35 +5,17 @@
  * `direction=forward` (and the answer is sorted by time here anyway). Lines are summarised by
  * src/logs (bounded memory), captures read the summary.
  */
-import type { Attributes } from '../../parse/model.js';
+import type { Attributes, LogCapture, PlannedLogs, PlannedProcess } from '../../model/index.js';
 import { parseDuration } from '../../steps/duration.js';
 import { kubectlVerb } from '../../steps/kubectl-verbs.js';
 import type { RecordedQueryResult, Targets } from '../../timeline/events.js';
 import { LogAggregator } from '../../logs/index.js';
 import type { LogSummary } from '../../logs/index.js';
 import { safeText } from '../../format/safe-text.js';
-import type { PlannedProcess } from '../plan.js';
 import type { ProcessResult, SpawnFn } from '../process.js';
 
-/** One capture of a logs step. */
-export type LogCapture = { name: string; field: string; how: 'earliest' | 'latest' | 'top' } | { name: string; field: 'count'; how: 'count' };
-
-/** A logs step, resolved. */
-export interface PlannedLogs {
-  source: 'kubectl' | 'loki';
-  /** source=kubectl: the command, flags added. */
-  process?: PlannedProcess;
-  /** source=loki: base URL and LogQL. */
-  loki?: string;
-  query?: string;
-  windowMs: number;
-  at: Date | null;
-  match?: RegExp;
-  limit: number;
-  extract: string[];
-  captures: LogCapture[];
-  timeoutMs: number;
-}
+/** A logs step, resolved, and its captures (the types live with the plan in src/model/). */
+export type { LogCapture, PlannedLogs };
 
 /** Defaults of the logs step. */
 export const LOGS_DEFAULTS = { windowMs: 30 * 60_000, limit: 5000, timeoutMs: 60_000 } as const;

@@ -3,7 +3,7 @@
  * search within the window), then the analysis of src/traces. Only GETs; every exchange has a deadline and a
  * size bound, and an answer is never trusted for order (a search's hits are sorted here).
  */
-import type { Attributes } from '../../parse/model.js';
+import type { Attributes, PlannedTrace } from '../../model/index.js';
 import { parseDuration } from '../../steps/duration.js';
 import { TRACE_CAPTURE_FIELDS } from '../../steps/trace.js';
 import type { RecordedQueryResult, Targets } from '../../timeline/events.js';
@@ -11,21 +11,8 @@ import { analyzeTrace, formatMicros, normalizeId, normalizeTrace, renderWaterfal
 import type { TraceAnalysis } from '../../traces/index.js';
 import { safeText } from '../../format/safe-text.js';
 
-/** A trace step, resolved. */
-export interface PlannedTrace {
-  backend: 'tempo' | 'jaeger';
-  url: string;
-  /** A trace id (lower-case hex) … */
-  traceId?: string;
-  /** … or a search: TraceQL for Tempo, the Jaeger search form for Jaeger. */
-  search?: string;
-  windowMs: number;
-  pick: 'latest' | 'slowest';
-  at: Date | null;
-  timeoutMs: number;
-  /** Capture name → field. */
-  captures: Array<{ name: string; field: (typeof TRACE_CAPTURE_FIELDS)[number] }>;
-}
+/** A trace step, resolved (the type lives with the plan in src/model/). */
+export type { PlannedTrace };
 
 /** Default look-back of a trace search. */
 export const DEFAULT_TRACE_WINDOW_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import type { Attributes, Position } from '../../parse/model.js';
+import type { Attributes, Position } from '../../model/index.js';
 import { isExpectError, parseExpect } from '../../steps/expect.js';
 import { attributeOrLine } from '../locate.js';
 import { defineRule } from '../rule.js';

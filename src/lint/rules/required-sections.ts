@@ -1,4 +1,4 @@
-import type { Section } from '../../parse/model.js';
+import type { Section } from '../../model/index.js';
 import { defineRule } from '../rule.js';
 
 /** Each entry is a heading title, or a list of titles any one of which will do. */

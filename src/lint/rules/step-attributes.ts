@@ -1,6 +1,6 @@
-import type { Attributes, Position } from '../../parse/model.js';
+import type { Attributes, Position } from '../../model/index.js';
 import { checkAttributes, type AttributeSpec } from '../../steps/definition.js';
-import { STEP_DEFINITIONS, checkAttributeSpecs, actionAttributes } from '../../steps/index.js';
+import { definitionOf, checkAttributeSpecs, actionAttributes } from '../../steps/index.js';
 import { attributeOrLine } from '../locate.js';
 import { defineRule } from '../rule.js';
 
@@ -15,7 +15,7 @@ export default defineRule({
   check(context) {
     const blocks: { attributes: Attributes; position: Position; specs: Readonly<Record<string, AttributeSpec>>; what: string }[] = [];
     for (const step of context.runbook.steps) {
-      blocks.push({ attributes: step.attributes, position: step.position, specs: STEP_DEFINITIONS[step.kind].attributes, what: `a \`${step.kind}\` step` });
+      blocks.push({ attributes: step.attributes, position: step.position, specs: definitionOf(step.kind).attributes, what: `a \`${step.kind}\` step` });
       if (step.kind !== 'mitigate' || !step.mitigation || step.mitigation.short) continue;
       const { actions, rollback, check } = step.mitigation;
       for (const action of [...actions, ...rollback]) {

@@ -1,4 +1,4 @@
-import type { Step } from '../../parse/model.js';
+import type { Step } from '../../model/index.js';
 import { findPlaceholders } from '../../steps/template.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { openingLine } from '../locate.js';

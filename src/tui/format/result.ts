@@ -2,7 +2,6 @@
  * The result of a finished step, for people: a table for an instant query, sparklines for a range,
  * PASS / FAIL with the offending series for a check, the output and exit code for kubectl and sh.
  */
-import type { StepKind } from '../../parse/model.js';
 import type { StepCommand, StepFinishedEvent } from '../../timeline/events.js';
 import { plain, type Line } from './lines.js';
 import { formatValue } from './number.js';
@@ -38,7 +37,7 @@ export function stepSeconds(step: string | undefined): number | undefined {
 }
 
 /** The body lines of a finished step (the caller prints the step's own title line). */
-export function formatStepResult(event: StepFinishedEvent, kind: StepKind, options: ResultOptions): Line[] {
+export function formatStepResult(event: StepFinishedEvent, kind: string, options: ResultOptions): Line[] {
   const lines: Line[] = [];
   const width = options.width;
   if (event.status === 'error') {

@@ -2,14 +2,11 @@
  * kubectl bodies: one command line, no shell. Reuses the step kind's own splitter and maps its body offsets
  * into the file so every problem is positioned.
  */
-import { splitCommandLine } from '../steps/command-line.js';
-import type { Reporter } from './diagnostics.js';
-
-/** Maps an offset in a body to an offset in the file. */
-export type BodyOffsetMap = (offset: number) => number;
+import { splitCommandLine } from './command-line.js';
+import type { BodyOffsetMap, BodyReporter } from './definition.js';
 
 /** Reports shell syntax and extra command lines in a kubectl body. Returns true when the body is clean. */
-export function checkKubectlBody(body: string, toFile: BodyOffsetMap, report: Reporter): boolean {
+export function checkKubectlBody(body: string, toFile: BodyOffsetMap, report: BodyReporter): boolean {
   const { words, problems } = splitCommandLine(body);
   for (const problem of problems) {
     report.error('kubectl-shell-syntax', problem.message, toFile(problem.start), toFile(problem.end));
