@@ -21,6 +21,10 @@ export const KNOWN_TOOLS = new Set([
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const PROMPT = /^\s*([$#])\s+(\S.*)$/;
+// `user@host:~$ cmd`, `root@db-01:/var/log# cmd`, `[root@host dir]# cmd`: a PS1 with the user and host in it.
+const HOST_PROMPT = /^\s*(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?|\[[^\]\s]+@[^\]]+\])\s?([$#])\s+(\S.*)$/;
+// `> kubectl get pods`: some teams write `>` as the prompt. Only before a known program, since `>` is also PS2.
+const ANGLE_PROMPT = /^\s*>\s+(\S.*)$/;
 
 function firstWord(text: string): string {
   return /^\s*(?:sudo\s+)?([^\s;|&()]+)/.exec(text)?.[1] ?? '';
@@ -33,7 +37,8 @@ export function startsWithCommand(text: string): boolean {
 }
 
 /**
- * Splits fence text into pieces. When any line has a prompt (`$ cmd`, or `# cmd` for a known program), only
+ * Splits fence text into pieces. When any line has a prompt (`$ cmd`, `user@host:~$ cmd`, or `# cmd` / `> cmd`
+ * for a known program), only
  * prompted lines are commands and the rest is output. Without prompts, lines starting with a known program or
  * a `VAR=value` assignment are commands and the rest is output or comments. A trailing `\` continues a command
  * (a PS2 `> ` prompt on the continuation is dropped); a heredoc runs to its terminator.
@@ -41,6 +46,10 @@ export function startsWithCommand(text: string): boolean {
 export function splitConsole(text: string): ConsolePiece[] {
   const lines = text.split('\n');
   const prompted = (line: string): string | undefined => {
+    const angle = ANGLE_PROMPT.exec(line);
+    if (angle) return startsWithCommand(angle[1]!) ? angle[1]! : undefined;
+    const host = HOST_PROMPT.exec(line);
+    if (host) return host[2]!;
     const match = PROMPT.exec(line);
     if (!match) return undefined;
     if (match[1] === '#' && !startsWithCommand(match[2]!)) return undefined;

@@ -94,6 +94,21 @@ describe('splitConsole', () => {
       'cat <<EOF\nline\nEOF',
     ]);
   });
+
+  it.each([
+    ['user@host:~$ kubectl get nodes\nNAME STATUS', 'kubectl get nodes'],
+    ['root@db-01.internal:/var/log/gitlab# gitlab-ctl status\nrun: x', 'gitlab-ctl status'],
+    ['[root@node-1 ~]# systemctl status kubelet\nactive', 'systemctl status kubelet'],
+    ['> kubectl get servicemonitor -n x\nNAME AGE\npr-1 3d', 'kubectl get servicemonitor -n x'],
+  ])('drops the prompt of %j, the rest is output', (text, command) => {
+    const pieces = splitConsole(text);
+    expect(pieces.filter((p) => p.type === 'command').map((p) => p.type === 'command' && p.text)).toEqual([command]);
+    expect(pieces.filter((p) => p.type === 'other').length).toBe(1);
+  });
+
+  it('`> ` before something that is not a known program is not a prompt', () => {
+    expect(splitConsole('> Note: this is quoted\nmore').filter((p) => p.type === 'command')).toEqual([]);
+  });
 });
 
 describe('ids', () => {

@@ -23,7 +23,8 @@ interface Input {
   fromFolder: boolean;
 }
 
-const MARKDOWN = /\.(?:md|markdown)$/i;
+// Middleman/Tech Docs sites keep pages as `.html.md.erb`: Markdown with ERB tags, which stay text.
+const MARKDOWN = /\.(?:md|markdown)(?:\.erb)?$/i;
 
 async function markdownFiles(folder: string): Promise<string[]> {
   const found: string[] = [];

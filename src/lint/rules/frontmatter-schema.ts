@@ -13,6 +13,8 @@ const SITE_GENERATOR_KEYS = [
   'date', 'description', 'draft', 'expiryDate', 'hide', 'keywords', 'lastmod', 'layout', 'linkTitle', 'menu',
   'permalink', 'publishDate', 'sidebar_label', 'sidebar_position', 'slug', 'summary', 'tags', 'toc', 'type', 'url',
   'weight',
+  // GOV.UK Tech Docs Template (Middleman): page review dates and ownership.
+  'last_reviewed_on', 'review_in', 'owner_slack', 'hide_in_navigation', 'old_paths', 'parent', 'source_url',
 ];
 
 /**

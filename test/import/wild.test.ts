@@ -1,0 +1,58 @@
+/**
+ * The importer over `../shared/wild-runbooks/`: 561 public runbooks in five styles that nobody here wrote.
+ * Every file imports without a crash, parses, lints with zero errors and re-imports to itself; per style, the
+ * share of plain kubectl/oc fences and PromQL fences that became steps stays above a floor set just below what
+ * was measured (printed, so a change shows).
+ */
+import { describe, expect, it } from 'vitest';
+import { lintRunbook } from '../../src/lint/index.js';
+import { parseRunbook } from '../../src/parse/index.js';
+import { importRunbook } from '../../src/import/index.js';
+import type { StyleFigures } from './wild.js';
+import { measureStyle } from './wild.js';
+
+/** Floors per style: files found exactly, typed fences at least (measured 2026-12-04 in the comments). */
+const STYLES: Record<string, { files: number; kubectl: number; promql: number }> = {
+  'cloudnative-pg-charts': { files: 16, kubectl: 17, promql: 0 }, // 18/18 kubectl
+  'cortexproject-cortex-jsonnet': { files: 1, kubectl: 1, promql: 4 }, // 1/1, 4/4 promql
+  'mattrussi-gitlab-com-runbooks': { files: 424, kubectl: 18, promql: 1 }, // 19/19, 1/1
+  'ministryofjustice-cloud-platform': { files: 107, kubectl: 39, promql: 2 }, // 41/42, 2/2
+  'rook-rook': { files: 13, kubectl: 49, promql: 1 }, // 51/55, 1/1
+};
+
+const share = (typed: number, all: number): string => (all === 0 ? 'n/a' : `${typed}/${all} (${Math.round((100 * typed) / all)}%)`);
+
+describe.each(Object.entries(STYLES))('wild runbooks: %s', (style, floor) => {
+  const { figures, files } = measureStyle(style);
+
+  it('finds every file and types at least the pinned number of kubectl and PromQL fences', () => {
+    const f: StyleFigures = figures;
+    console.log(
+      `${style}: ${f.files} files; kubectl/oc fences typed ${share(f.kubectlTyped, f.kubectlFences)}; ` +
+        `interactive kept as notes ${share(f.interactiveAsNote, f.interactive)}; PromQL typed ${share(f.promqlTyped, f.promqlFences)}`,
+    );
+    expect(f.files).toBe(floor.files);
+    expect(f.kubectlTyped).toBeGreaterThanOrEqual(floor.kubectl);
+    expect(f.promqlTyped).toBeGreaterThanOrEqual(floor.promql);
+    // Interactive commands never become steps: every one stays as a note with its reason.
+    expect(f.interactiveAsNote).toBe(f.interactive);
+    if (f.kubectlFences > 0) expect(f.kubectlTyped / f.kubectlFences).toBeGreaterThanOrEqual(0.9);
+    if (f.promqlFences > 0) expect(f.promqlTyped / f.promqlFences).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('imports every file without problems; the result parses, lints with zero errors and re-imports to itself', async () => {
+    const failures: string[] = [];
+    for (const file of files) {
+      for (const problem of file.report.problems) failures.push(`${file.name}: problem ${problem}`);
+      const { runbook, file: vfile } = parseRunbook(file.output, { path: file.name });
+      for (const m of vfile.messages.filter((m) => m.fatal)) failures.push(`${file.name}:${m.line}:${m.column} parse ${m.reason}`);
+      const parsed = new Map(runbook.steps.map((s) => [s.id, s.kind]));
+      for (const step of file.report.steps) if (parsed.get(step.id) !== step.kind) failures.push(`${file.name}: step ${step.id} is ${parsed.get(step.id)}, reported ${step.kind}`);
+      const lint = await lintRunbook(file.output, { path: file.name });
+      for (const m of lint.messages) if (m.severity === 2) failures.push(`${file.name}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+      const again = importRunbook(file.output, { path: file.name });
+      if (again.output !== file.output) failures.push(`${file.name}: not idempotent`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
