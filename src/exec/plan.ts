@@ -98,6 +98,7 @@ function planStepUnchecked(step: Step, context: PlanContext): PlannedStep {
 function planTools(step: Step, context: PlanContext, resolve: ValueResolver): PlanTools {
   return {
     context,
+    text: (body) => renderText(body, resolve),
     query: (body, attributes) => planQuery(body, attributes, context, resolve),
     kubectl: (body, attributes, defaultTimeoutMs, bodyPosition) => planKubectl(body, attributes, context, resolve, defaultTimeoutMs, bodyPosition),
     shell: (body, attributes, defaultTimeoutMs) => planShell(body, attributes, resolve, defaultTimeoutMs),

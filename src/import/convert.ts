@@ -49,6 +49,14 @@ function alreadyTyped(lang: string, meta: string): boolean {
   if (!stepDefinition(lang)) return false;
   return meta.startsWith('{') || !stepDefinitions().some((d) => d.importFrom?.includes(lang));
 }
+/**
+ * The kind a fence of `lang` becomes, its body kept as written, when a registered kind lists `lang` in
+ * `importFrom` and the importer has no conversion of its own for it (PromQL and shell fences are converted above).
+ */
+function importedAs(lang: string): string | undefined {
+  if (lang === '' || SHELL_LANGS.has(lang)) return undefined;
+  return stepDefinitions().find((d) => d.importFrom?.includes(lang))?.kind;
+}
 const TEXT_LANGS = new Set(['', 'text', 'txt', 'plain', 'plaintext', 'console']);
 
 /** A block of a converted fence's replacement. */
@@ -324,6 +332,23 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     });
   };
 
+  /** A fence that becomes one step of `kind` with its body as written (a registered kind's `importFrom`). */
+  const convertAs = (node: Code, lang: string, kind: string): void => {
+    const id = ids.next(kind);
+    const step: ImportedStep = { id, kind, line: node.position!.start.line + 1 };
+    report.steps.push(step);
+    splices.push({
+      start: node.position!.start.offset!,
+      end: node.position!.end.offset!,
+      text: renderFence(kind, `{#${id}}`, node.value),
+      node,
+      ...(currentIndent ? { indent: currentIndent } : {}),
+      line: node.position!.start.line,
+      lang,
+      steps: [id],
+    });
+  };
+
   /** Converts a shell fence; returns false when it holds no command worth a step (left as is). */
   /** True when the fence became steps; otherwise why it stays prose, when more specific than the default. */
   const convertShell = (node: Code, lang: string): true | ProseReason | undefined => {
@@ -496,6 +521,11 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       const converted = convertShell(node, lang);
       if (converted === true) return;
       prose(line, lang, converted ?? (lang === '' ? 'not-promql' : 'no-command'));
+      return;
+    }
+    const kind = importedAs(lang);
+    if (kind !== undefined) {
+      convertAs(node, lang, kind);
       return;
     }
     prose(line, lang, TEXT_LANGS.has(lang) ? 'not-promql' : 'language');

@@ -4,6 +4,6 @@
 export type { ImportOptions, ImportResult } from './convert.js';
 export { importRunbook } from './convert.js';
 export type {
-  Candidate, Conversion, FileReport, ImportedKind, ImportedParam, ImportedStep, ImportReport, ImportTotals, ProseFence, ProseReason, Range,
+  Candidate, Conversion, FileReport, ImportedKind, ImportedParam, ImportedStepKind, ImportedStep, ImportReport, ImportTotals, ProseFence, ProseReason, Range,
 } from './report.js';
 export { IMPORTED_KINDS, PROSE_REASONS, summarise, totalsOf } from './report.js';

@@ -2,8 +2,11 @@
  * What an import did, per file and in total: the data behind `--report json` and the human summary.
  */
 
-/** Kinds of step the importer creates. */
+/** Kinds of step the importer creates itself (a registered kind whose `importFrom` lists a fence language adds its own). */
 export type ImportedKind = 'promql' | 'kubectl' | 'sh' | 'mitigate';
+
+/** A kind of an imported step: one of IMPORTED_KINDS, or a registered kind's name. */
+export type ImportedStepKind = ImportedKind | (string & {});
 
 /** Every imported kind, in report order. */
 export const IMPORTED_KINDS: readonly ImportedKind[] = ['promql', 'kubectl', 'sh', 'mitigate'];
@@ -43,7 +46,7 @@ export interface Range {
 /** One step the importer created. */
 export interface ImportedStep {
   id: string;
-  kind: ImportedKind;
+  kind: ImportedStepKind;
   /** For `mitigate`: the runner of its action fence. */
   action?: 'kubectl' | 'sh';
   /** 1-based line in the input of the command or query. */
@@ -112,7 +115,8 @@ export interface FileReport {
 export interface ImportTotals {
   files: number;
   changed: number;
-  steps: Record<ImportedKind, number>;
+  /** Steps per kind: every one of IMPORTED_KINDS, then any other kind imported. */
+  steps: Record<ImportedKind, number> & Record<string, number>;
   params: number;
   prose: Record<ProseReason, number>;
   candidates: number;
@@ -128,14 +132,14 @@ export interface ImportReport {
 
 /** Totals of a set of file reports. */
 export function totalsOf(files: readonly FileReport[]): ImportTotals {
-  const steps = Object.fromEntries(IMPORTED_KINDS.map((k) => [k, 0])) as Record<ImportedKind, number>;
+  const steps = Object.fromEntries(IMPORTED_KINDS.map((k) => [k, 0])) as ImportTotals['steps'];
   const prose = Object.fromEntries(PROSE_REASONS.map((r) => [r, 0])) as Record<ProseReason, number>;
   let params = 0;
   let candidates = 0;
   let alreadyTyped = 0;
   let problems = 0;
   for (const file of files) {
-    for (const step of file.steps) steps[step.kind]++;
+    for (const step of file.steps) steps[step.kind] = (steps[step.kind] ?? 0) + 1;
     for (const fence of file.prose) prose[fence.reason]++;
     params += file.params.filter((p) => p.added).length;
     candidates += file.candidates.length;
@@ -149,7 +153,7 @@ export function totalsOf(files: readonly FileReport[]): ImportTotals {
 export function summarise(report: ImportReport): string {
   const lines: string[] = [];
   for (const file of report.files) {
-    const counts = IMPORTED_KINDS.map((k) => [k, file.steps.filter((s) => s.kind === k).length] as const)
+    const counts = kindsOf(file.steps.map((s) => s.kind)).map((k) => [k, file.steps.filter((s) => s.kind === k).length] as const)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
     const where = file.output && file.output !== file.path ? ` → ${file.output}` : '';
@@ -164,12 +168,19 @@ export function summarise(report: ImportReport): string {
     for (const problem of file.problems) lines.push(`  error: ${problem}`);
   }
   const t = report.totals;
-  const stepTotal = IMPORTED_KINDS.reduce((n, k) => n + t.steps[k], 0);
+  const kinds = kindsOf(Object.keys(t.steps));
+  const stepTotal = kinds.reduce((n, k) => n + t.steps[k]!, 0);
   lines.push(
     `${t.files} file${t.files === 1 ? '' : 's'}, ${t.changed} changed: ${stepTotal} steps ` +
-      `(${IMPORTED_KINDS.map((k) => `${t.steps[k]} ${k}`).join(', ')}), ${t.params} params, ` +
+      `(${kinds.filter((k) => t.steps[k] !== undefined).map((k) => `${t.steps[k]} ${k}`).join(', ')}), ${t.params} params, ` +
       `${PROSE_REASONS.reduce((n, r) => n + t.prose[r], 0)} fences left as prose, ${t.candidates} inline candidates` +
       (t.problems > 0 ? `, ${t.problems} problems` : ''),
   );
   return lines.join('\n') + '\n';
+}
+
+/** IMPORTED_KINDS, then the other kinds among `kinds` in first-seen order. */
+function kindsOf(kinds: readonly string[]): string[] {
+  const builtIn: readonly string[] = IMPORTED_KINDS;
+  return [...IMPORTED_KINDS, ...new Set(kinds.filter((k) => !builtIn.includes(k)))];
 }

@@ -52,6 +52,8 @@ export interface BodySpec {
 /** What the planner (src/exec/plan.ts) lends a kind's `plan`: rendering, target resolution and the gate policy. */
 export interface PlanTools {
   context: PlanContext;
+  /** Text with its `{{…}}` placeholders replaced by values (throws on one without a value). For argv words, not shell strings. */
+  text(body: string): string;
   /** A PromQL query from a body (templates rendered, targets and `--at` applied). */
   query(body: string, attributes: Attributes): PlannedQuery;
   /** One kubectl command line as argv (no shell), with context/namespace/kubeconfig applied. */
