@@ -84,6 +84,27 @@ program
   });
 
 program
+  .command('exec')
+  .description('Run an ad-hoc step in a run\'s timeline (same gates; works while the run is going on).')
+  .argument('<timeline>', 'timeline file (.jsonl) of the run')
+  .argument('<kind>', 'step kind: promql, kubectl, check, mitigate, sh, trace, logs')
+  .argument('[body...]', 'the step\'s body, after `--`')
+  .option('--title <title>', 'title of the step (default: its first line)')
+  .option('--id <id>', 'id of the step (default: made from its body)')
+  .option('--approve', 'approve the step\'s gate (else anything that is not a read is declined)')
+  .option('--new <title>', 'start a new timeline of ad-hoc steps for an incident without a runbook')
+  .option('--prometheus <url>', 'with --new: Prometheus base URL')
+  .option('--context <name>', 'with --new: Kubernetes context')
+  .option('--namespace <name>', 'with --new: Kubernetes namespace')
+  .option('--kubeconfig <path>', 'with --new: kubeconfig file for kubectl')
+  .option('--at <time>', 'with --new: evaluate PromQL at this instant')
+  .option('--json', 'print the step\'s events as JSON lines')
+  .action(async (timeline: string, kind: string, body: string[], options: Record<string, unknown>) => {
+    const { execCommand } = await import('./commands/exec.js');
+    process.exitCode = await execCommand(timeline, kind, body, options, processIO());
+  });
+
+program
   .command('lint')
   .description('Check runbooks: schema, PromQL syntax, unsafe commands outside gates, structure.')
   .argument('[paths...]', 'files, folders or globs (default runbooks/**/*.md)')

@@ -225,6 +225,8 @@ export function whatHappened(e: TimelineEvent, incident: Incident): string {
       return `Note: ${e.text}`;
     case 'alert.resolved':
       return `Alert ${code(e.name)} resolved`;
+    case 'step.added':
+      return `Ad-hoc step ${stepLabel(e.step, incident)} added (not in the runbook) — ${code(truncate(`${e.kind} ${e.body.replace(/\s+/g, ' ').trim()}`, 90))}`;
     case 'alert.received':
       return `Alert ${code(e.name)} fired${e.annotations.summary ? `: ${e.annotations.summary}` : ''}`;
     case 'run.finished':
@@ -264,6 +266,8 @@ export function outcome(e: TimelineEvent, incident: Incident): string {
       return `by ${e.by}`;
     case 'alert.resolved':
       return `resolved at ${e.endsAt}`;
+    case 'step.added':
+      return `by ${e.by} (${e.via === 'ui' ? 'run UI' : '`runbook exec`'})`;
     case 'alert.received':
       return `firing since ${e.startsAt}${e.fingerprint ? ` (${code(e.fingerprint)})` : ''}`;
     case 'run.finished':

@@ -214,6 +214,28 @@ export interface NoteEvent extends EventBase {
   by: string;
 }
 
+/**
+ * An ad-hoc step: one the runbook did not have, added by the responder during the incident (UI `:` or
+ * `runbook exec`). Written before the step's own `gate.decided` / `step.started` / `step.finished`, which
+ * carry the same `step` id. `runbook learn` turns these into steps of the runbook's next version.
+ */
+export interface StepAddedEvent extends EventBase {
+  type: 'step.added';
+  /** Id of the new step (unique in the run and in the runbook). */
+  step: string;
+  kind: StepKind;
+  title?: string;
+  /** The step's body as the responder gave it (templates such as `{{namespace}}` unrendered), redacted. */
+  body: string;
+  /** The runbook step that had finished last when it was added; absent when none had. */
+  after?: string;
+  /** Titles of the headings the responder was in, outermost first. */
+  section?: string[];
+  by: string;
+  /** Where it was added: the run UI (`:`) or `runbook exec`. */
+  via: 'ui' | 'exec';
+}
+
 /** Last event of a run. */
 export interface RunFinishedEvent extends EventBase {
   type: 'run.finished';
@@ -235,6 +257,7 @@ export type TimelineEvent =
   | NoteEvent
   | AlertReceivedEvent
   | AlertResolvedEvent
+  | StepAddedEvent
   | RunFinishedEvent;
 
 /** An event before the store stamps `v`, `seq`, `time` and `run` on it. */

@@ -18,6 +18,7 @@ export const TIMELINE_EVENT_TYPES: readonly TimelineEvent['type'][] = [
   'note',
   'alert.received',
   'alert.resolved',
+  'step.added',
   'run.finished',
 ];
 

@@ -197,6 +197,16 @@ export const timelineEventJsonSchema = {
       endsAt: str,
       source: str,
     }, ['name', 'endsAt', 'source']),
+    event('step.added', 'An ad-hoc step the responder added during the run (UI `:` or `runbook exec`); before its own step events.', {
+      step: str,
+      kind: { enum: [...STEP_KINDS] },
+      title: str,
+      body: str,
+      after: str,
+      section: { type: 'array', items: str },
+      by: str,
+      via: { enum: ['ui', 'exec'] },
+    }, ['step', 'kind', 'body', 'by', 'via']),
     event('run.finished', 'Last event of a run.', {
       status: { enum: ['ok', 'failed', 'aborted', 'interrupted', 'error'] },
       counts: {

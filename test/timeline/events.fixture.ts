@@ -81,6 +81,17 @@ export const everyEventType: NewEvent[] = [
     source: 'http://127.0.0.1:9093',
   },
   { type: 'alert.resolved', name: 'CheckoutHighErrorRate', fingerprint: '0123456789abcdef', endsAt: '2025-10-26T10:40:00Z', source: 'webhook' },
+  {
+    type: 'step.added',
+    step: 'get-deployments',
+    kind: 'kubectl',
+    title: 'kubectl get deployments -n payments',
+    body: 'get deployments -n payments',
+    after: 'gateway-pods',
+    section: ['Payment gateway timeouts', 'Investigation'],
+    by: 'bob',
+    via: 'exec',
+  },
 ];
 
 /** A clock that starts at `start` and moves one second per call. */

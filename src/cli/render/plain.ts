@@ -86,6 +86,8 @@ export function formatEvent(event: TimelineEvent, options: PlainOptions = {}): s
       return `${t}  ${s.step} note by ${event.by}: ${event.text}`;
     case 'alert.resolved':
       return `${t}  ${s.ok} alert  ${event.name} resolved at ${event.endsAt}`;
+    case 'step.added':
+      return `${t}  ${s.step} ${event.step}  ad-hoc ${event.kind} step added by ${event.by}${event.after ? ` after ${event.after}` : ''}`;
     case 'alert.received': {
       const labels = Object.entries(event.labels)
         .filter(([k]) => k !== 'alertname')
