@@ -6,7 +6,8 @@
  * gate. Its events go to the run's own timeline after a `step.added` event that records what was typed.
  */
 import { parseRunbook } from '../parse/index.js';
-import { STEP_KINDS, type Runbook, type StepKind } from '../parse/model.js';
+import type { Runbook } from '../model/index.js';
+import { isStepKind as isRegisteredKind, stepKinds } from '../steps/index.js';
 import { preflight, PreflightError, runRunbook, type RunOptions, type RunResult, type TimelineSink } from '../exec/index.js';
 import type { NewEvent, RunStartedEvent, StepAddedEvent, TimelineEvent } from '../timeline/events.js';
 
@@ -33,9 +34,12 @@ export interface AdhocSpec {
   section?: string[];
 }
 
-/** True for the kinds a step can be typed as. */
-export function isStepKind(kind: string): kind is StepKind {
-  return (STEP_KINDS as readonly string[]).includes(kind);
+/** A step kind's name (a registered kind: src/steps/index.ts). */
+export type StepKind = string;
+
+/** True for the kinds a step can be typed as: every registered kind. */
+export function isStepKind(kind: string): boolean {
+  return isRegisteredKind(kind);
 }
 
 /**
@@ -47,7 +51,7 @@ export function parseAdhocInput(text: string): { kind: StepKind; body: string } 
   const match = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
   if (!match) throw new AdhocStepError('the step is empty; type `<kind> <body>`, e.g. `kubectl get pods -n payments`');
   const [, kind = '', rest = ''] = match;
-  if (!isStepKind(kind)) throw new AdhocStepError(`unknown step kind \`${kind}\`; expected one of ${STEP_KINDS.map((k) => `\`${k}\``).join(', ')}`);
+  if (!isStepKind(kind)) throw new AdhocStepError(`unknown step kind \`${kind}\`; expected one of ${stepKinds().map((k) => `\`${k}\``).join(', ')}`);
   if (rest.trim() === '') throw new AdhocStepError(`the \`${kind}\` step has no body; type it after the kind`);
   return { kind, body: kind === 'kubectl' ? `kubectl ${rest}` : rest };
 }

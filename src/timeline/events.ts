@@ -223,7 +223,8 @@ export interface StepAddedEvent extends EventBase {
   type: 'step.added';
   /** Id of the new step (unique in the run and in the runbook). */
   step: string;
-  kind: StepKind;
+  /** The step's registered kind (src/steps/index.ts). */
+  kind: string;
   title?: string;
   /** The step's body as the responder gave it (templates such as `{{namespace}}` unrendered), redacted. */
   body: string;

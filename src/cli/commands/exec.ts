@@ -17,9 +17,10 @@ import { loadConfig } from '../../config/index.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { approvalGate, createPrometheusDriver, exitCodeForRun, parseAt, PreflightError, type ExecDeps } from '../../exec/index.js';
 import { withBasicAuth } from '../../exec/prometheus-auth.js';
-import { AdhocStepError, adhocId, adhocPlace, adhocRunbook, defaultTitle, isStepKind, preflightAdhoc, runAdhocStep, type AdhocSpec } from '../../learn/adhoc.js';
+import { AdhocStepError, adhocId, adhocPlace, adhocRunbook, defaultTitle, isStepKind, preflightAdhoc, runAdhocStep, type AdhocSpec, type StepKind } from '../../learn/adhoc.js';
 import { parseRunbook } from '../../parse/index.js';
-import { STEP_KINDS, type Runbook, type StepKind } from '../../parse/model.js';
+import type { Runbook } from '../../model/index.js';
+import { stepKinds } from '../../steps/index.js';
 import { createEventRedactor } from '../../secrets/events.js';
 import type { BasicAuth } from '../../secrets/url.js';
 import type { NewEvent, RunStartedEvent, Targets, TimelineEvent } from '../../timeline/events.js';
@@ -65,7 +66,7 @@ export async function execCommand(
   deps: ExecCommandDeps = {},
 ): Promise<number> {
   const options = rawOptions as ExecCliOptions;
-  if (!isStepKind(kindArg)) throw new UsageError(`\`runbook exec\`: unknown step kind \`${kindArg}\`; expected one of ${STEP_KINDS.map((k) => `\`${k}\``).join(', ')}`);
+  if (!isStepKind(kindArg)) throw new UsageError(`\`runbook exec\`: unknown step kind \`${kindArg}\`; expected one of ${stepKinds().map((k) => `\`${k}\``).join(', ')}`);
   const kind: StepKind = kindArg;
   const body = bodyText(kind, bodyArgs);
   if (body.trim() === '') throw new UsageError(`\`runbook exec\`: the \`${kind}\` step has no body; give it after \`--\`, e.g. \`runbook exec run.jsonl kubectl -- get pods\``);
