@@ -105,6 +105,18 @@ program
   });
 
 program
+  .command('learn')
+  .description('Propose the next version of a run\'s runbook from its timeline: ad-hoc steps inserted, what went wrong listed.')
+  .argument('<timeline>', 'timeline file (.jsonl) of the run')
+  .option('--write', 'apply the proposal to the runbook file')
+  .option('--out <file>', 'write the proposed runbook here')
+  .option('--allow-changed', 'learn even though the runbook changed since the run started')
+  .action(async (timeline: string, options: Record<string, unknown>) => {
+    const { learnCommand } = await import('./commands/learn.js');
+    process.exitCode = await learnCommand(timeline, options, processIO());
+  });
+
+program
   .command('lint')
   .description('Check runbooks: schema, PromQL syntax, unsafe commands outside gates, structure.')
   .argument('[paths...]', 'files, folders or globs (default runbooks/**/*.md)')
