@@ -117,6 +117,16 @@ program
   });
 
 program
+  .command('new')
+  .description('Write a runbook from an incident that had none (a timeline of `runbook exec` ad-hoc steps).')
+  .option('--from <timeline>', 'timeline file (.jsonl) of the incident')
+  .option('--out <file>', 'write the runbook here (a new file) instead of stdout')
+  .action(async (options: Record<string, unknown>) => {
+    const { newCommand } = await import('./commands/new.js');
+    process.exitCode = await newCommand(options, processIO());
+  });
+
+program
   .command('lint')
   .description('Check runbooks: schema, PromQL syntax, unsafe commands outside gates, structure.')
   .argument('[paths...]', 'files, folders or globs (default runbooks/**/*.md)')

@@ -80,21 +80,43 @@ export function defaultTitle(kind: StepKind, body: string): string {
  * unique among `taken` (`-2`, `-3` … appended).
  */
 export function adhocId(kind: StepKind, body: string, taken: ReadonlySet<string>): string {
-  const words = body
-    .trim()
-    .split(/\s+/)
-    .filter((w) => !(kind === 'kubectl' && w === 'kubectl'))
-    // Flags and their values say little about what the step is for.
-    .filter((w, i, all) => !w.startsWith('-') && !(i > 0 && /^-[a-z]$/i.test(all[i - 1] ?? '')))
-    .map((w) => w.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, ''))
-    .filter(Boolean);
-  let base = words.slice(0, kind === 'kubectl' ? 2 : 3).join('-').slice(0, 40).replace(/-+$/, '');
-  if (!/^[a-z]/.test(base)) base = `${kind}${base ? `-${base}` : ''}`;
-  if (kind !== 'kubectl' && !base.startsWith(kind)) base = `${kind}-${base}`;
+  let base: string;
+  if (kind === 'promql' || kind === 'check') {
+    // A query is named after its first metric, not after the functions around it.
+    const bare = body
+      .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, ' ')
+      .replace(/\{[^}]*\}/g, ' ')
+      .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/gi, ' ')
+      .replace(/\[[^\]]*\]/g, ' ');
+    const metric = [...bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)].find((m) => !m[2] && !PROMQL_WORDS.has(m[1]!.toLowerCase()))?.[1];
+    base = `${kind}-${slug(metric ?? '')}`;
+  } else {
+    const words = body
+      .trim()
+      .split(/\s+/)
+      .filter((w) => !(kind === 'kubectl' && w === 'kubectl'))
+      // Flags and their values say little about what the step is for.
+      .filter((w, i, all) => !w.startsWith('-') && !(i > 0 && /^-[a-z]$/i.test(all[i - 1] ?? '')))
+      .map(slug)
+      .filter(Boolean);
+    base = words.slice(0, kind === 'kubectl' ? 2 : 3).join('-');
+    if (kind !== 'kubectl') base = `${kind}-${base}`;
+  }
+  base = base.slice(0, 40).replace(/-+$/, '');
+  if (!/^[a-z]/.test(base)) base = kind;
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;
 }
+
+function slug(word: string): string {
+  return word.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** PromQL functions, aggregations and keywords: not what a query is about. */
+const PROMQL_WORDS = new Set(
+  'sum min max avg count stddev stdvar topk bottomk quantile count_values group by without on ignoring group_left group_right bool and or unless offset rate irate increase delta idelta deriv histogram_quantile abs ceil floor round clamp clamp_min clamp_max absent absent_over_time avg_over_time max_over_time min_over_time sum_over_time count_over_time last_over_time quantile_over_time label_replace label_join vector scalar time timestamp sort sort_desc changes resets predict_linear exp ln log2 log10 sqrt'.split(' '),
+);
 
 /**
  * A one-step runbook holding the ad-hoc step, under the responder's headings (so a check's role follows

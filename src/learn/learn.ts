@@ -11,6 +11,7 @@
 import type { Runbook } from '../model/index.js';
 import type { RunStartedEvent, StepAddedEvent, StepFinishedEvent, TimelineEvent } from '../timeline/events.js';
 import { stepMarkdown } from './adhoc.js';
+import { code, oneLine } from './text.js';
 import { applyInsertions, splitLines, unifiedDiff, type LineInsertion } from './diff.js';
 
 /** What learn is given. */
@@ -170,18 +171,5 @@ export function templated(body: string, params: ReadonlyArray<[string, string]>)
     out = out.replace(new RegExp(`(?<![\\w.-])${escaped}(?![\\w-])`, 'g'), `{{${name}}}`);
   }
   return out;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}
-
-/** Inline code that survives backticks in the text. */
-function code(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 

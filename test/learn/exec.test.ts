@@ -159,7 +159,7 @@ describe('runbook exec on the historical sandbox', () => {
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
     expect(all.map((e) => `${e.type}${'step' in e ? ` ${e.step}` : ''}`)).toEqual([
       'run.started', 'step.started up', 'step.finished up', 'gate.decided wait', 'step.started wait',
-      'step.added promql-count-up', 'step.started promql-count-up', 'step.finished promql-count-up',
+      'step.added promql-up', 'step.started promql-up', 'step.finished promql-up',
       'step.finished wait', 'step.started after', 'step.finished after', 'run.finished',
     ]);
   });
