@@ -355,10 +355,13 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
       let checked = await runCheck(planned.check);
       let polls = 1;
       // `within=` makes a check wait for a condition (e.g. a rollout finishing) instead of judging at once.
-      if (planned.poll) {
-        const deadline = deps.monotonic() + planned.poll.withinMs;
-        while (checked.kind === 'done' && !checked.outcome.passed && !signal.aborted && deps.monotonic() + planned.poll.everyMs <= deadline) {
-          await deps.sleep(planned.poll.everyMs, signal);
+      // A recovery check waits for a recovery some mitigation started: with none applied in this run (read-only,
+      // declined), waiting could only delay the picture, so it is judged once.
+      const poll = planned.poll && (roles.get(step.id) !== 'recovery' || recorded.some((e) => e.type === 'action.finished' && e.role === 'action')) ? planned.poll : undefined;
+      if (poll) {
+        const deadline = deps.monotonic() + poll.withinMs;
+        while (checked.kind === 'done' && !checked.outcome.passed && !signal.aborted && deps.monotonic() + poll.everyMs <= deadline) {
+          await deps.sleep(poll.everyMs, signal);
           if (signal.aborted) break;
           checked = await runCheck(planned.check);
           polls++;
@@ -370,7 +373,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
         return { outcome: { status: checked.aborted ? 'aborted' : 'error' }, planned };
       }
       const checkStatus: StepStatus = checked.outcome.passed ? 'passed' : 'failed';
-      const pollNote = planned.poll ? ` (${polls} poll${polls === 1 ? '' : 's'} within ${planned.poll.withinMs / 1000}s)` : '';
+      const pollNote = poll ? ` (${polls} poll${polls === 1 ? '' : 's'} within ${poll.withinMs / 1000}s)` : '';
       await finish({
         status: checkStatus,
         summary: checked.outcome.summary + pollNote,

@@ -50,7 +50,9 @@ export const check = defineStepKind({
     const check = t.check(s.body, s.attributes, s.bodyPosition);
     const gate = check.command && check.command.runner !== 'promql' ? t.gate(check.command) : { gated: false };
     const withinMs = t.duration(s.attributes, 'within');
-    const poll = withinMs !== undefined ? { withinMs, everyMs: t.duration(s.attributes, 'every') ?? t.defaults.verify.everyMs } : undefined;
+    // At a fixed `--at` instant a PromQL check gives the same answer every time: polling could only wait.
+    const frozen = t.context.at !== null && check.command?.runner === 'promql';
+    const poll = withinMs !== undefined && !frozen ? { withinMs, everyMs: t.duration(s.attributes, 'every') ?? t.defaults.verify.everyMs } : undefined;
     return { ...gate, check, ...(poll ? { poll } : {}) };
   },
   lint: {

@@ -82,6 +82,9 @@ it('run → export: timeline rows, key figures, charts, notebook and JSON all fo
     const events = read.events;
     expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l) as TimelineEvent)).toEqual(events);
     expect(sandbox.stub.mutations().filter((m) => m.method === 'PATCH')).toHaveLength(1);
+    // The last check (one-minute windows, polled after the restart) sees the recovery: the run mitigated it.
+    expect(events.find((e) => e.type === 'step.finished' && e.step === 'all-services-healthy')).toMatchObject({ status: 'passed' });
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'failed', outcome: 'mitigated' });
 
     // --- the key figures, from the events ---------------------------------------------------------------
     const kinds = new Map(events.filter((e): e is StepStartedEvent => e.type === 'step.started').map((e) => [e.step, e.kind]));

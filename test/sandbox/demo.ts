@@ -64,7 +64,8 @@ async function main(): Promise<number> {
     process.stdout.write(
       `\nThe timeline of this run is ${resolve(timeline)}\n` +
         `Export a postmortem: npx runbook export ${resolve(timeline)} --format postmortem --out postmortem.md\n` +
-        `(runbook exited ${result.exitCode}: 1 means some check failed, as it should during an incident.)\n`,
+        `(runbook exited ${result.exitCode}: exit codes follow the run's status, and the detection checks fail during an incident, as they should;\n` +
+        ` the Outcome line above says what happened to the incident. \`--exit-on-outcome\` exits 0 when it was mitigated.)\n`,
     );
     return 0;
   } finally {

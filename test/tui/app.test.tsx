@@ -336,6 +336,9 @@ describe('summary', () => {
       [
         '',
         '',
+        // The outcome first (#20), wrapped rather than cut.
+        'Outcome: mitigated — Mitigated by `restart-gateway`, applied, no verification of',
+        ' its own',
         'Run finished: failed in 1m 35s',
         '  1 passed · 1 failed · 0 skipped · 0 declined',
         'Failed checks:',

@@ -196,6 +196,8 @@ describe('run summary', () => {
     const summary = summarizeRun(events, { 'payment-error-ratio': 'Payment error ratio under 1%', 'restart-gateway': 'Restart the payment gateway' });
     expect(linesText(formatSummary(summary, { timelinePath: '.runbook/runs/2025-10-26T10-20-00Z-payment.jsonl', width: 80 }))).toBe(
       [
+        // The outcome first (#20), whole: the mitigation has no verify.polled here, so it counts as unverified.
+        'Outcome: mitigated — Mitigated by `restart-gateway`, applied, no verification of its own',
         'Run finished: failed in 2m 13s',
         '  1 ok · 1 passed · 1 failed · 1 skipped · 0 declined · 1 note',
         'Failed checks:',
@@ -213,6 +215,25 @@ describe('run summary', () => {
       { text: 'Resume this run:', tone: 'strong' },
       { text: '  runbook resume .runbook/runs/2025-10-26T10-20-00Z-payment.jsonl', tone: 'accent', copy: true },
     ]);
+  });
+
+  it('puts the outcome first once the run finished: symptoms confirmed (warn) when nothing was applied, none before the end', () => {
+    const readOnly: TimelineEvent[] = [
+      events[0]!,
+      events[1]!,
+      { ...base, seq: 3, type: 'gate.decided', step: 'restart-gateway', decision: 'declined', by: 'ana', how: 'read-only' },
+      { ...base, seq: 4, type: 'step.finished', step: 'restart-gateway', status: 'declined', durationMs: 0 },
+      { ...base, seq: 5, type: 'run.finished', status: 'failed', durationMs: 1_000, counts: { ok: 0, passed: 0, failed: 1, error: 0, skipped: 0, declined: 1, aborted: 0 } },
+    ];
+    const [first, second] = formatSummary(summarizeRun(readOnly), { width: 80 });
+    expect(first).toEqual({
+      text: 'Outcome: symptoms-confirmed — Symptoms confirmed: `payment-error-ratio`; nothing was applied (`restart-gateway` not run)',
+      tone: 'warn',
+      copy: true,
+    });
+    expect(second!.text).toBe('Run finished: failed in 1.0s');
+    expect(summarizeRun(readOnly.slice(0, 4)).outcome).toBeUndefined();
+    expect(formatSummary(summarizeRun(readOnly.slice(0, 4)), { width: 80 })[0]!.text).toBe('Run finished: interrupted');
   });
 
   it('quotes a timeline path with spaces in the commands', () => {

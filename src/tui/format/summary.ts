@@ -3,7 +3,8 @@
  * commands to export the postmortem and to resume. Computed from timeline events only, so the plain log,
  * the TUI and `runbook export` can all say the same thing.
  */
-import type { RunStatus, StepStatus, TimelineEvent } from '../../timeline/events.js';
+import { assessRun } from '../../exec/outcome.js';
+import type { RunOutcome, RunStatus, StepStatus, TimelineEvent } from '../../timeline/events.js';
 import { STEP_STATUSES } from '../../timeline/events.js';
 import { quoteArg } from './command.js';
 import type { Line } from './lines.js';
@@ -33,6 +34,8 @@ export interface RunSummary {
   /** Gated steps that did not run: skipped, declined or aborted at the gate. */
   notRun: SummaryStep[];
   notes: number;
+  /** What the run did to the incident (src/exec/outcome.ts), once `run.finished` was seen. */
+  outcome?: { outcome: RunOutcome; headline: string };
 }
 
 /** Folds timeline events into a summary. `titles` fills in titles the events lack. */
@@ -85,6 +88,10 @@ export function summarizeRun(events: readonly TimelineEvent[], titles: Readonly<
         break;
     }
   }
+  if (summary.status !== undefined) {
+    const report = assessRun(events);
+    summary.outcome = { outcome: report.outcome, headline: report.headline };
+  }
   return summary;
 }
 
@@ -98,6 +105,15 @@ export function nextCommands(timelinePath: string): { exportCommand: string; res
 }
 
 const STATUS_TONE: Record<RunStatus, Line['tone']> = { ok: 'ok', failed: 'fail', aborted: 'fail', interrupted: 'warn', error: 'fail' };
+const OUTCOME_TONE: Record<RunOutcome, Line['tone']> = {
+  'no-symptoms': 'ok',
+  mitigated: 'ok',
+  'symptoms-confirmed': 'warn',
+  'not-recovered': 'fail',
+  error: 'fail',
+  aborted: 'fail',
+  interrupted: 'warn',
+};
 
 function stepLine(mark: string, item: SummaryStep, width: number): string {
   const text = `  ${mark} ${item.step}${item.title ? `  ${item.title}` : ''}${item.summary ? ` — ${item.summary}` : ''}`;
@@ -118,16 +134,20 @@ export function formatNextSteps(timelinePath: string): Line[] {
   ];
 }
 
-/** The summary as display lines (counts, failed checks, mitigations). The first line starts with `Run finished`. */
+/**
+ * The summary as display lines: the outcome first (`Outcome: mitigated — Mitigated by …`, the same sentence as
+ * the plain log), then `Run finished: <status>`, counts, failed checks, mitigations. The outcome is the whole
+ * line, never cut: it is what the responder reads first.
+ */
 export function formatSummary(summary: RunSummary, options: { width: number; timelinePath?: string }): Line[] {
   const { width } = options;
   const status = summary.status ?? 'interrupted';
-  const lines: Line[] = [
-    {
-      text: `Run finished: ${status}${summary.durationMs !== undefined ? ` in ${formatDuration(summary.durationMs)}` : ''}`,
-      tone: STATUS_TONE[status],
-    },
-  ];
+  const lines: Line[] = [];
+  if (summary.outcome) lines.push({ text: `Outcome: ${summary.outcome.outcome} — ${summary.outcome.headline}`, tone: OUTCOME_TONE[summary.outcome.outcome], copy: true });
+  lines.push({
+    text: `Run finished: ${status}${summary.durationMs !== undefined ? ` in ${formatDuration(summary.durationMs)}` : ''}`,
+    tone: STATUS_TONE[status],
+  });
   const c = summary.counts;
   const always: StepStatus[] = ['passed', 'failed', 'skipped', 'declined'];
   const shown = STEP_STATUSES.filter((s) => always.includes(s) || c[s] > 0);
