@@ -8,6 +8,7 @@
  * and the postmortem all say the same thing, also for a timeline read back from disk.
  */
 import type { Runbook, Step } from '../model/index.js';
+import { stepRole } from '../steps/index.js';
 import type { CheckRole, RunOutcome, RunStatus, StepStatus, TimelineEvent } from '../timeline/events.js';
 
 export type { CheckRole, RunOutcome } from '../timeline/events.js';
@@ -26,8 +27,9 @@ export function checkRoles(runbook: Pick<Runbook, 'steps'>): Map<string, CheckRo
   const roles = new Map<string, CheckRole>();
   let afterMitigation = false;
   for (const step of runbook.steps) {
-    if (step.kind === 'mitigate') afterMitigation = true;
-    if (step.kind === 'check') roles.set(step.id, roleOf(step, afterMitigation));
+    const role = stepRole(step.kind);
+    if (role === 'mitigation') afterMitigation = true;
+    if (role === 'check') roles.set(step.id, roleOf(step, afterMitigation));
   }
   return roles;
 }
@@ -96,9 +98,9 @@ export function assessRun(events: readonly TimelineEvent[], status?: RunStatus):
       case 'step.started':
         kinds.set(event.step, event.kind);
         if (event.title) titles.set(event.step, event.title);
-        if (event.kind === 'mitigate') seenMitigation = true;
+        if (stepRole(event.kind) === 'mitigation') seenMitigation = true;
         // Timelines written before roles were recorded: judge by place.
-        if (event.kind === 'check') roles.set(event.step, event.role ?? (seenMitigation ? 'recovery' : 'symptom'));
+        if (stepRole(event.kind) === 'check') roles.set(event.step, event.role ?? (seenMitigation ? 'recovery' : 'symptom'));
         break;
       case 'gate.decided':
         if (event.gate === 'rollback') break;
@@ -127,13 +129,13 @@ export function assessRun(events: readonly TimelineEvent[], status?: RunStatus):
   const report: Omit<OutcomeReport, 'outcome' | 'headline'> = { confirmed: [], notSeen: [], mitigations: [], stillFailing: [], errors: [], notApplied: [] };
   for (const id of order) {
     const item = finished.get(id)!;
-    const kind = kinds.get(id);
-    if (kind === 'check') {
+    const kindRole = stepRole(kinds.get(id));
+    if (kindRole === 'check') {
       const role = roles.get(id) ?? 'symptom';
       if (item.status === 'failed') (role === 'symptom' ? report.confirmed : report.stillFailing).push(item);
       else if (item.status === 'passed' && role === 'symptom') report.notSeen.push(item);
       else if (item.status === 'error') report.errors.push(item);
-    } else if (kind === 'mitigate') {
+    } else if (kindRole === 'mitigation') {
       const approved = approvedAt.get(id);
       const verified = verifiedAt.get(id);
       const result: AppliedMitigation['result'] =
@@ -145,7 +147,7 @@ export function assessRun(events: readonly TimelineEvent[], status?: RunStatus):
       report.mitigations.push({ ...item, result, ...(result === 'verified' && approved !== undefined ? { verifiedAfterMs: Math.max(0, verified! - approved) } : {}) });
       if (result === 'failed') report.stillFailing.push(item);
       if (result === 'error') report.errors.push(item);
-    } else if (item.status === 'skipped' || item.status === 'declined' || (item.status === 'aborted' && !kind)) {
+    } else if (item.status === 'skipped' || item.status === 'declined' || (item.status === 'aborted' && !kinds.get(id))) {
       // A gated step that never started: its gate said no.
       report.notApplied.push(item);
     } else if (item.status === 'error') {

@@ -14,6 +14,7 @@ import type {
   VerifyPolledEvent,
 } from '../timeline/events.js';
 import { maxOf, minOf } from '../format/extent.js';
+import { stepRole } from '../steps/index.js';
 
 /** Step facts gathered from `step.started` (kind, title, command, position) by step id. */
 export interface StepInfo {
@@ -97,20 +98,20 @@ function isMitigationApproval(e: TimelineEvent, steps: Map<string, StepInfo>): e
   if (e.type !== 'gate.decided' || e.decision !== 'approved' || e.gate === 'rollback') return false;
   const kind = steps.get(e.step)?.kind;
   // A gate whose step never started (the run stopped right after the decision) still counts: gates guard changes.
-  return kind === undefined || kind === 'mitigate';
+  return kind === undefined || stepRole(kind) === 'mitigation';
 }
 
 function keyFigures(events: TimelineEvent[], steps: Map<string, StepInfo>, startMs: number): KeyFigures {
   const figure = (event: TimelineEvent | undefined): KeyFigure | undefined =>
     event ? { event, afterMs: Date.parse(event.time) - startMs } : undefined;
-  const detection = events.find((e) => e.type === 'step.finished' && e.status === 'failed' && steps.get(e.step)?.kind === 'check');
+  const detection = events.find((e) => e.type === 'step.finished' && e.status === 'failed' && stepRole(steps.get(e.step)?.kind) === 'check');
   const mitigationIndex = events.findIndex((e) => isMitigationApproval(e, steps));
   const mitigation = mitigationIndex >= 0 ? events[mitigationIndex] : undefined;
   let resolution: TimelineEvent | undefined = events.find((e) => e.type === 'verify.polled' && e.passed);
   if (!resolution && mitigationIndex >= 0) {
     resolution = events
       .slice(mitigationIndex + 1)
-      .find((e) => e.type === 'step.finished' && e.status === 'passed' && steps.get(e.step)?.kind === 'check');
+      .find((e) => e.type === 'step.finished' && e.status === 'passed' && stepRole(steps.get(e.step)?.kind) === 'check');
   }
   const figures: KeyFigures = {};
   const d = figure(detection);
@@ -163,11 +164,12 @@ export function collectEvidence(incident: Incident): Evidence[] {
   for (const e of incident.events) {
     if (e.type !== 'step.finished' && e.type !== 'verify.polled') continue;
     const step = incident.steps.get(e.step) ?? { id: e.step };
-    if (e.type === 'step.finished' && (step.kind === 'promql' || step.kind === 'check')) {
+    const role = stepRole(step.kind);
+    if (e.type === 'step.finished' && (step.kind === 'promql' || role === 'check')) {
       const item: Evidence = { event: e, step, query: step.command?.query ?? '' };
       if (step.command) item.command = step.command;
       if (e.result) item.result = e.result;
-      if (step.kind === 'check' && (e.status === 'passed' || e.status === 'failed')) item.verdict = e.status === 'passed' ? 'PASS' : 'FAIL';
+      if (role === 'check' && (e.status === 'passed' || e.status === 'failed')) item.verdict = e.status === 'passed' ? 'PASS' : 'FAIL';
       evidence.push(item);
     }
     if (e.type === 'verify.polled' && lastPoll.get(e.step) === e) {
@@ -200,7 +202,7 @@ export interface ActionItemSeed {
 export function seedActionItems(incident: Incident, time: (ms: number) => string): ActionItemSeed[] {
   const items: ActionItemSeed[] = [];
   for (const e of incident.events) {
-    if (e.type === 'step.finished' && e.status === 'failed' && incident.steps.get(e.step)?.kind === 'check') {
+    if (e.type === 'step.finished' && e.status === 'failed' && stepRole(incident.steps.get(e.step)?.kind) === 'check') {
       const title = incident.steps.get(e.step)?.title;
       items.push({
         event: e,

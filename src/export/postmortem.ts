@@ -18,6 +18,7 @@ import {
 import { cell, code, commandLine, fenced, formatValue, table, truncate, utcClock } from './markdown.js';
 import { ACTION_ITEM_COLUMNS, ACTION_ITEM_PLACEHOLDERS, POSTMORTEM_TYPE, PROMPT_MARKER, PROMPTS, type PostmortemSection } from './template.js';
 import { maxOf, minOf } from '../format/extent.js';
+import { stepRole } from '../steps/index.js';
 import { alertKeyFigures, alertOf, alertSummaryLine, alertTimelineRow } from './alert-figures.js';
 
 /** A chart written for a piece of evidence. */
@@ -242,9 +243,9 @@ export function outcome(e: TimelineEvent, incident: Incident): string {
     case 'step.started':
       return '';
     case 'step.finished': {
-      const kind = incident.steps.get(e.step)?.kind;
+      const role = stepRole(incident.steps.get(e.step)?.kind);
       // Checks and mitigations (through their verifying check) have a verdict; other steps a status.
-      const judged = kind === 'check' || kind === 'mitigate';
+      const judged = role === 'check' || role === 'mitigation';
       const verdict = judged && e.status === 'passed' ? 'PASS' : judged && e.status === 'failed' ? 'FAIL' : e.status.toUpperCase();
       const detail = e.error ?? e.summary;
       // A one-line output (a termination reason, a status) is the finding itself: show it, and what was captured.

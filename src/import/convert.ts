@@ -403,11 +403,13 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       const readOnly = kubeLike && isReadOnlyKubectl(['kubectl', ...argv.slice(1)]);
       const pureKubectl = program === 'kubectl' && problems.length === 0;
       const runner: 'kubectl' | 'sh' = pureKubectl ? 'kubectl' : 'sh';
-      const kind: ImportedKind = kubeLike && !readOnly ? 'mitigate' : runner;
+      // A kubectl that may write is a change: it goes behind a mitigation's gate.
+      const mitigation = kubeLike && !readOnly;
+      const kind: ImportedKind = mitigation ? 'mitigate' : runner;
       const id = ids.next(commandIdBase(text));
-      const step: ImportedStep = { id, kind, line, ...(kind === 'mitigate' ? { action: runner } : {}) };
+      const step: ImportedStep = { id, kind, line, ...(mitigation ? { action: runner } : {}) };
       const rendered =
-        kind === 'mitigate' ? `:::mitigate{#${id}}\n${renderFence(runner, '', text)}\n:::` : renderFence(runner, `{#${id}}`, text);
+        mitigation ? `:::mitigate{#${id}}\n${renderFence(runner, '', text)}\n:::` : renderFence(runner, `{#${id}}`, text);
       blocks.push({ type: 'step', text, rendered, step });
       if (opensSession(words.map((w) => w.value))) session = program;
     }
@@ -458,7 +460,8 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     const only = blocks.length === 1 && blocks[0]!.type === 'step' ? blocks[0] : undefined;
     splices.push({
       node,
-      ...(only && only.step.kind === 'mitigate' ? { mitigate: { step: only.step, runner: only.step.action!, text: only.text } } : {}),
+      // Only a mitigation has an action runner.
+      ...(only?.step.action ? { mitigate: { step: only.step, runner: only.step.action, text: only.text } } : {}),
       start: node.position!.start.offset!,
       end: node.position!.end.offset!,
       // In a list item a blank line between the new blocks would make a tight list loose (renders differently).

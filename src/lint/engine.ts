@@ -31,6 +31,12 @@ export interface LintFilesOptions {
   cacheLocation?: string;
   /** Worker threads beside the main thread: a number (0: none), or `auto` (a thread per WORKER_BYTES of input, at most one per core). */
   workers?: number | 'auto';
+  /**
+   * The worker module to start instead of the built `lint-worker.js` beside this module. Running from source
+   * there is none, so tests pass a module that loads `worker.ts` with their own TypeScript loader; without
+   * either the files are linted on the main thread.
+   */
+  workerEntry?: URL;
 }
 
 /** Lints `paths` (relative to cwd, as shown in output); results are in the order of `paths`. */
@@ -60,8 +66,8 @@ export async function lintFiles(paths: readonly string[], options: LintFilesOpti
   }
 
   if (todo.length > 0) {
-    const script = workerScript();
-    const workerCount = options.workers === 'auto' || options.workers === undefined ? autoWorkers(todo, script) : options.workers;
+    const script = options.workerEntry ?? builtWorker();
+    const workerCount = options.workers === 'auto' || options.workers === undefined ? autoWorkers(todo, options.workerEntry ? undefined : script) : options.workers;
     const fresh = workerCount > 0 && script ? await lintInWorkers(todo, settings, workerCount, script) : await lintHere(todo, settings);
     for (const result of fresh) {
       results.set(result.filePath, result);
@@ -72,9 +78,9 @@ export async function lintFiles(paths: readonly string[], options: LintFilesOpti
   return paths.map((path) => results.get(path)!);
 }
 
-/** One thread per WORKER_BYTES of input (the main thread counts), at most one per core; none from source (tsx), where each would compile the linter again. */
-function autoWorkers(files: readonly WorkerFile[], script: WorkerScript | undefined): number {
-  if (!script || script.viaTsx) return 0;
+/** One thread per WORKER_BYTES of input (the main thread counts), at most one per core; none without a built worker (each would compile the linter again). */
+function autoWorkers(files: readonly WorkerFile[], built: URL | undefined): number {
+  if (!built) return 0;
   let bytes = 0;
   for (const file of files) {
     if (file.source !== undefined) bytes += file.source.length;
@@ -95,27 +101,16 @@ async function lintHere(files: readonly WorkerFile[], settings: RuleSettings): P
   return files.map((file) => lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings));
 }
 
-/** How to start a worker: the built entry beside this module, or (running from source) worker.ts through tsx. */
-interface WorkerScript {
-  url: URL;
-  /** Source mode: the worker is an inline module that registers tsx's loader, then imports `url`. */
-  viaTsx: boolean;
+/** The built worker entry beside this module (`lint-worker.js` in dist/); none when running from source. */
+function builtWorker(): URL | undefined {
+  if (import.meta.url.endsWith('.ts')) return undefined;
+  const url = new URL('./lint-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-/** The worker entry beside this module: built (`lint-worker.js`) or source (`worker.ts`). */
-function workerScript(): WorkerScript | undefined {
-  const here = import.meta.url;
-  const url = new URL(here.endsWith('.ts') ? './worker.ts' : './lint-worker.js', here);
-  return existsSync(fileURLToPath(url)) ? { url, viaTsx: here.endsWith('.ts') } : undefined;
-}
-
-async function startWorker(script: WorkerScript, workerData: unknown): Promise<Worker> {
+async function startWorker(script: URL, workerData: unknown): Promise<Worker> {
   const { Worker } = await import('node:worker_threads');
-  if (!script.viaTsx) return new Worker(script.url, { workerData });
-  // A data: module cannot resolve bare specifiers, so tsx is resolved here.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(script.url.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+  return new Worker(script, { workerData });
 }
 
 /** Batches handed out on demand keep every thread busy when file sizes differ. */
@@ -125,7 +120,7 @@ const BATCH = 16;
  * Lints on the main thread and in `count` workers at once: each takes the next batch when it is done with one
  * (a worker has two batches in flight, so it never waits for the main thread to hand it one).
  */
-async function lintInWorkers(files: readonly WorkerFile[], settings: RuleSettings, count: number, script: WorkerScript): Promise<LintResult[]> {
+async function lintInWorkers(files: readonly WorkerFile[], settings: RuleSettings, count: number, script: URL): Promise<LintResult[]> {
   const workers = await Promise.all(Array.from({ length: count }, () => startWorker(script, { runbookLintWorker: true, settings })));
   const { lintDocument } = await import('./linter.js');
   const results: LintResult[] = [];

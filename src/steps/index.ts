@@ -4,7 +4,7 @@
  * nothing outside src/steps/ switches over kinds.
  */
 import { check } from './check.js';
-import type { StepDefinition } from './definition.js';
+import type { StepDefinition, StepRole } from './definition.js';
 import { kubectl } from './kubectl.js';
 import { logs } from './logs.js';
 import { mitigate } from './mitigate.js';
@@ -48,6 +48,14 @@ export function definitionOf(kind: string): StepDefinition {
   const definition = stepDefinition(kind);
   if (!definition) throw new Error(`Unknown step kind \`${kind}\` (not registered in src/steps/index.ts)`);
   return definition;
+}
+
+/**
+ * What a kind's steps are to the summaries (outcome, TUI, postmortem, incident export): its definition's `role`,
+ * or undefined for a kind nobody registered (a timeline written with one this build does not know).
+ */
+export function stepRole(kind: string | undefined): StepRole | undefined {
+  return kind === undefined ? undefined : stepDefinition(kind)?.role;
 }
 
 /** True when `name` is a registered step kind. */

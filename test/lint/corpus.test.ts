@@ -9,6 +9,9 @@ import { resolveRuleSettings } from '../../src/lint/settings.js';
 import { parseRunbook } from '../../src/parse/index.js';
 import type { Section } from '../../src/parse/model.js';
 
+/** The worker from source (src/ never loads tsx itself). */
+const sourceWorker = new URL('./source-worker.mjs', import.meta.url);
+
 const cwd = process.cwd();
 
 function countByRule(results: readonly LintResult[]): Record<string, number> {
@@ -51,7 +54,7 @@ describe('the public corpus (runbooks written by others)', () => {
     const files = await expandPaths(['../shared/corpus/'], cwd);
     const settings = resolveRuleSettings({ rules: { 'mitigate-rollback': 'warn', 'step-form': 'warn' } });
     const here = await lintFiles(files, { cwd, settings, workers: 0 });
-    const threads = await lintFiles(files, { cwd, settings, workers: 2 });
+    const threads = await lintFiles(files, { cwd, settings, workers: 2, workerEntry: sourceWorker });
     expect(threads).toEqual(here);
   });
 });

@@ -1,9 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lintFiles } from '../../src/lint/engine.js';
 import { resolveRuleSettings } from '../../src/lint/settings.js';
+
+/** The worker from source (src/ never loads tsx itself). */
+const sourceWorker = new URL('./source-worker.mjs', import.meta.url);
 
 let cwd: string;
 beforeEach(async () => {
@@ -32,7 +36,7 @@ describe('lintFiles', () => {
     paths.push('pm.md');
     const settings = resolveRuleSettings({});
     const here = await lintFiles(paths, { cwd, settings, workers: 0 });
-    const threaded = await lintFiles(paths, { cwd, settings, workers: 1 });
+    const threaded = await lintFiles(paths, { cwd, settings, workers: 1, workerEntry: sourceWorker });
     expect(threaded).toEqual(here);
     expect(here.map((result) => result.filePath)).toEqual(paths);
     expect(here.filter((result) => result.errorCount > 0)).toHaveLength(20);
@@ -43,6 +47,14 @@ describe('lintFiles', () => {
   it('rejects when a file cannot be read, in a worker too', async () => {
     const settings = resolveRuleSettings({});
     await expect(lintFiles(['missing.md'], { cwd, settings, workers: 0 })).rejects.toThrow(/ENOENT/);
-    await expect(lintFiles(['missing.md'], { cwd, settings, workers: 1 })).rejects.toThrow(/ENOENT/);
+    await expect(lintFiles(['missing.md'], { cwd, settings, workers: 1, workerEntry: sourceWorker })).rejects.toThrow(/ENOENT/);
+  });
+
+  it('starts the worker entry it is given (no tsx in src/: tests hand it the source worker)', async () => {
+    await writeFile(join(cwd, 'a.md'), runbook(1));
+    const broken = join(cwd, 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('this worker was started');\n");
+    const settings = resolveRuleSettings({});
+    await expect(lintFiles(['a.md'], { cwd, settings, workers: 1, workerEntry: pathToFileURL(broken) })).rejects.toThrow(/this worker was started/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Attributes, Position } from '../../model/index.js';
 import { isExpectError, parseExpect } from '../../steps/expect.js';
+import { stepRole } from '../../steps/index.js';
 import { attributeOrLine } from '../locate.js';
 import { defineRule } from '../rule.js';
 
@@ -24,8 +25,9 @@ export default defineRule({
     });
     steps.forEach((step, i) => {
       const checks: { attributes: Attributes; position: Position }[] = [];
-      if (step.kind === 'check') checks.push({ attributes: step.attributes, position: step.position });
-      if (step.kind === 'mitigate' && step.mitigation?.check) checks.push(step.mitigation.check);
+      if (stepRole(step.kind) === 'check') checks.push({ attributes: step.attributes, position: step.position });
+      // A mitigation's verifying check (only a kind whose body holds a mitigation has one).
+      if (step.mitigation?.check) checks.push(step.mitigation.check);
       for (const { attributes, position } of checks) {
         const at = (key: string) => attributeOrLine(context.lines, position.start.offset, key);
         if (attributes.expect !== undefined) {

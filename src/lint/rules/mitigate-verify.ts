@@ -1,3 +1,4 @@
+import { stepRole } from '../../steps/index.js';
 import { openingLine } from '../locate.js';
 import { defineRule } from '../rule.js';
 
@@ -11,7 +12,7 @@ export default defineRule({
   },
   check(context) {
     for (const step of context.runbook.steps) {
-      if (step.kind === 'mitigate' && !step.mitigation?.check) {
+      if (stepRole(step.kind) === 'mitigation' && !step.mitigation?.check) {
         context.report({ messageId: 'missing', ...openingLine(context.lines, step.position.start.offset) });
       }
     }

@@ -16,7 +16,7 @@ export default defineRule({
     const blocks: { attributes: Attributes; position: Position; specs: Readonly<Record<string, AttributeSpec>>; what: string }[] = [];
     for (const step of context.runbook.steps) {
       blocks.push({ attributes: step.attributes, position: step.position, specs: definitionOf(step.kind).attributes, what: `a \`${step.kind}\` step` });
-      if (step.kind !== 'mitigate' || !step.mitigation || step.mitigation.short) continue;
+      if (!step.mitigation || step.mitigation.short) continue;
       const { actions, rollback, check } = step.mitigation;
       for (const action of [...actions, ...rollback]) {
         blocks.push({ attributes: action.attributes, position: action.position, specs: actionAttributes, what: `a \`${action.kind}\` action of a \`mitigate\`` });

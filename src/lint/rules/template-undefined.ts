@@ -15,7 +15,7 @@ export function captureNames(step: Step): string[] {
 
 /** The texts of a step that are rendered as templates, with their offsets in the source. */
 function templatedTexts(step: Step): { text: string; start: number }[] {
-  if (step.kind === 'mitigate' && step.mitigation && !step.mitigation.short) {
+  if (step.mitigation && !step.mitigation.short) {
     // A long mitigate's body holds prose too; only its fences are rendered.
     const { actions, check, rollback } = step.mitigation;
     return [...actions, ...rollback, ...(check ? [check] : [])].map((part) => ({ text: part.body, start: part.bodyPosition.start.offset }));

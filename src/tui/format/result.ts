@@ -2,6 +2,7 @@
  * The result of a finished step, for people: a table for an instant query, sparklines for a range,
  * PASS / FAIL with the offending series for a check, the output and exit code for kubectl and sh.
  */
+import { stepRole } from '../../steps/index.js';
 import type { StepCommand, StepFinishedEvent } from '../../timeline/events.js';
 import { plain, type Line } from './lines.js';
 import { formatValue } from './number.js';
@@ -46,7 +47,8 @@ export function formatStepResult(event: StepFinishedEvent, kind: string, options
     lines.push({ text: `${event.status}${event.summary ? `: ${event.summary}` : ''}`, tone: event.status === 'aborted' ? 'fail' : 'warn' });
     return lines;
   }
-  if (kind === 'check' || (kind === 'mitigate' && event.result)) {
+  const role = stepRole(kind);
+  if (role === 'check' || (role === 'mitigation' && event.result)) {
     // The executor's summary may already say PASS / FAIL; never print the verdict twice.
     const verdict = (word: string): string =>
       event.summary && new RegExp(`^${word}\\b`).test(event.summary) ? event.summary : `${word}  ${event.summary ?? ''}`.trimEnd();

@@ -4,6 +4,7 @@
  * the TUI and `runbook export` can all say the same thing.
  */
 import { assessRun } from '../../exec/outcome.js';
+import { stepRole } from '../../steps/index.js';
 import type { RunOutcome, RunStatus, StepStatus, TimelineEvent } from '../../timeline/events.js';
 import { STEP_STATUSES } from '../../timeline/events.js';
 import { quoteArg } from './command.js';
@@ -55,11 +56,11 @@ export function summarizeRun(events: readonly TimelineEvent[], titles: Readonly<
         const item: SummaryStep = { step: event.step, status: event.status, ...(event.summary ? { summary: event.summary } : {}) };
         const title = stepTitles.get(event.step);
         if (title) item.title = title;
-        const kind = kinds.get(event.step);
+        const role = stepRole(kinds.get(event.step));
         if (!counted) counts[event.status]++;
-        if (kind === 'check' && (event.status === 'failed' || event.status === 'error')) summary.failedChecks.push(item);
+        if (role === 'check' && (event.status === 'failed' || event.status === 'error')) summary.failedChecks.push(item);
         else if (event.status === 'error') summary.errors.push(item);
-        if (kind === 'mitigate' && event.status !== 'skipped' && event.status !== 'declined') {
+        if (role === 'mitigation' && event.status !== 'skipped' && event.status !== 'declined') {
           summary.mitigationsApplied.push(item);
           if (event.status === 'failed') summary.failedChecks.push(item);
         }
