@@ -9,6 +9,7 @@
  * already there).
  */
 import type { Runbook } from '../model/index.js';
+import { stepRole } from '../steps/index.js';
 import type { RunStartedEvent, StepAddedEvent, StepFinishedEvent, TimelineEvent } from '../timeline/events.js';
 import { stepMarkdown } from './adhoc.js';
 import { code, oneLine } from './text.js';
@@ -94,7 +95,7 @@ export function learnFromTimeline(input: LearnInput): LearnResult {
       note(finished.seq, `Ad-hoc step ${code(event.step)} (${what}) ${why}; not added.`);
       continue;
     }
-    if (finished.status === 'failed') note(finished.seq, `Ad-hoc ${event.kind === 'check' ? 'check' : 'step'} ${code(event.step)} (${what}) failed${finished.summary ? `: ${code(oneLine(finished.summary))}` : ''}.`);
+    if (finished.status === 'failed') note(finished.seq, `Ad-hoc ${stepRole(event.kind) === 'check' ? 'check' : 'step'} ${code(event.step)} (${what}) failed${finished.summary ? `: ${code(oneLine(finished.summary))}` : ''}.`);
     // Learned before: the runbook already has a step with this id.
     if (stepIds.has(event.step)) continue;
     const gated = gateOf(event.step, event.seq) !== undefined;
@@ -128,8 +129,9 @@ export function learnFromTimeline(input: LearnInput): LearnResult {
     const summary = e.summary ? `: ${code(oneLine(e.summary))}` : '';
     const gate = gateOf(e.step);
     const how = gate && gate.type === 'gate.decided' ? ` at its gate (${gate.how})` : '';
-    if (e.status === 'failed' && step?.kind === 'check') note(e.seq, `Check ${code(e.step)}${step.title ? ` (${step.title})` : ''} crossed its threshold${summary}.`);
-    else if (e.status === 'failed' && step?.kind === 'mitigate') note(e.seq, `Mitigation ${code(e.step)}${step.title ? ` (${step.title})` : ''} did not verify${summary}.`);
+    const role = stepRole(step?.kind);
+    if (e.status === 'failed' && role === 'check') note(e.seq, `Check ${code(e.step)}${step?.title ? ` (${step.title})` : ''} crossed its threshold${summary}.`);
+    else if (e.status === 'failed' && role === 'mitigation') note(e.seq, `Mitigation ${code(e.step)}${step?.title ? ` (${step.title})` : ''} did not verify${summary}.`);
     else if (e.status === 'error') note(e.seq, `Step ${label} errored${e.error ? `: ${code(oneLine(e.error))}` : summary}.`);
     else if (e.status === 'declined' || e.status === 'skipped') note(e.seq, `Step ${label} was ${e.status}${how}.`);
   }

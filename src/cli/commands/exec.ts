@@ -20,7 +20,7 @@ import { withBasicAuth } from '../../exec/prometheus-auth.js';
 import { AdhocStepError, adhocId, adhocPlace, adhocRunbook, defaultTitle, isStepKind, preflightAdhoc, runAdhocStep, type AdhocSpec, type StepKind } from '../../learn/adhoc.js';
 import { parseRunbook } from '../../parse/index.js';
 import type { Runbook } from '../../model/index.js';
-import { stepKinds } from '../../steps/index.js';
+import { definitionOf, stepKinds } from '../../steps/index.js';
 import { createEventRedactor } from '../../secrets/events.js';
 import type { BasicAuth } from '../../secrets/url.js';
 import type { NewEvent, RunStartedEvent, Targets, TimelineEvent } from '../../timeline/events.js';
@@ -196,7 +196,9 @@ export async function execCommand(
  */
 export function bodyText(kind: StepKind, words: readonly string[]): string {
   if (words.length === 1) return words[0]!;
-  if (kind === 'promql' || kind === 'check' || kind === 'logs' || kind === 'trace') return words.join(' ');
+  // A query or an assertion is text; a command (or a mitigation's) is argv, each word quoted.
+  const role = definitionOf(kind).role;
+  if (role === 'query' || role === 'check') return words.join(' ');
   return words.map(displayWord).join(' ');
 }
 
