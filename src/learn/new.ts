@@ -6,6 +6,7 @@
  * checks after the first change under Resolution. What did not run is listed, not written as a step.
  */
 import type { RunStartedEvent, StepAddedEvent, StepFinishedEvent, TimelineEvent } from '../timeline/events.js';
+import { stepRole } from '../steps/index.js';
 import { stepMarkdown } from './adhoc.js';
 import { code, oneLine } from './text.js';
 
@@ -65,7 +66,7 @@ export function runbookFromTimeline(events: readonly TimelineEvent[]): NewRunboo
         kind = 'mitigate';
         if (!/^\s*kubectl\s/.test(body)) body = `kubectl ${body.trimStart()}`;
       }
-    } else if (kind === 'check') {
+    } else if (stepRole(kind) === 'check') {
       section = changed ? 'Resolution' : detected ? 'Diagnosis' : 'Detection';
       detected = true;
     } else {
