@@ -30,6 +30,8 @@ import { createPrometheusDriver, PrometheusQueryError, runQuery, summarizeResult
 import { spawnProcess, type ProcessResult, type SpawnFn } from './process.js';
 import { runTrace } from './runners/trace.js';
 import { runLogs } from './runners/logs.js';
+import { connectionOverride, createKubectlProxyPool } from './runners/kubectl-proxy.js';
+import { isAccessReview } from '../steps/kubectl-verbs.js';
 
 /** Where events go: the timeline store (or anything with its `append`). */
 export interface TimelineSink {
@@ -61,6 +63,16 @@ export interface ExecDeps {
   redact: RegExp[];
   /** HTTP client of `trace` steps (Tempo / Jaeger query APIs). */
   fetch: typeof fetch;
+  /**
+   * TEST ONLY: treat every kubectl step as read-only (no gate), to prove the read-only proxy alone stops a
+   * write. Defaults to `RUNBOOK_TEST_FORCE_KUBECTL_READ=1` in the environment; never set it in real use.
+   */
+  forceKubectlRead?: boolean;
+  /**
+   * Ungated kubectl commands go through a read-only `kubectl proxy` (src/exec/runners/kubectl-proxy.ts).
+   * On by default with the real spawn; off by default when `spawn` is injected (a fake spawn reaches no cluster).
+   */
+  readOnlyProxy: boolean;
 }
 
 /** How to run. */
@@ -209,6 +221,8 @@ function defaults(partial: Partial<ExecDeps> | undefined): ExecDeps {
     excerptBytes: 8 * 1024,
     redact: [],
     fetch: globalThis.fetch,
+    forceKubectlRead: process.env.RUNBOOK_TEST_FORCE_KUBECTL_READ === '1',
+    readOnlyProxy: partial?.spawn === undefined,
     ...partial,
   };
 }
@@ -250,6 +264,10 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
   for (const event of options.afterStart ?? []) await emit(event);
 
   let status: RunStatus = 'ok';
+  // Ungated kubectl goes through read-only proxies (src/exec/runners/kubectl-proxy.ts), stopped when the run ends.
+  const proxies = createKubectlProxyPool();
+  let passedGate = false;
+  try {
   for (const step of runbook.steps) {
     if (signal.aborted) {
       status = 'interrupted';
@@ -266,6 +284,9 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     if (outcome.status === 'failed' || outcome.status === 'error') status = 'failed';
     if (stop) break;
   }
+  } finally {
+    await proxies.stop();
+  }
   if (signal.aborted) status = 'interrupted';
 
   const outcome = assessRun(recorded, status);
@@ -276,6 +297,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
 
   async function runStep(step: Step): Promise<{ outcome: StepOutcome; planned?: PlannedStep; stop?: boolean }> {
     const started = deps.monotonic();
+    passedGate = false;
     const elapsed = (): number => Math.round(deps.monotonic() - started);
     const finish = async (fields: Omit<StepFinishedEvent, 'type' | 'step' | 'durationMs' | keyof EventBase>) => {
       await emit({ type: 'step.finished', step: step.id, durationMs: elapsed(), ...fields });
@@ -294,6 +316,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
       await finish({ status: 'error', summary: 'not run: refused before start', error: message });
       return { outcome: { status: 'error' } };
     }
+    if (deps.forceKubectlRead && step.kind === 'kubectl' && planned.gated) planned = { ...planned, gated: false };
 
     const now = deps.clock();
     const commands = commandsOf(planned).map((c) => stepCommand(c, now));
@@ -312,13 +335,19 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
         await finish({ status, summary: gateSummary(verdict) });
         return { outcome: { status }, planned };
       }
+      passedGate = true;
     }
     await emit(startedEvent(step, planned, commands, roles.get(step.id)));
 
     if (planned.mitigation) return { outcome: await runMitigation(planned, finish), planned };
 
     if (planned.logs) {
-      const read = await runLogs(planned.logs, { fetch: deps.fetch, spawn: deps.spawn, env: deps.env, ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}), clock: deps.clock, signal });
+      const logsProcess = planned.logs.process;
+      const spawnLogs: SpawnFn = async (request) => {
+        const env = logsProcess ? await kubectlEnv(logsProcess, request.env) : { kind: 'ok' as const, env: request.env };
+        return env.kind === 'ok' ? deps.spawn({ ...request, env: env.env }) : notStarted(env.error);
+      };
+      const read = await runLogs(planned.logs, { fetch: deps.fetch, spawn: spawnLogs, env: deps.env, ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}), clock: deps.clock, signal });
       if (read.kind === 'error') {
         await finish({ status: read.aborted ? 'aborted' : 'error', error: redact(read.error) });
         return { outcome: { status: read.aborted ? 'aborted' : 'error' }, planned };
@@ -494,9 +523,11 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
   async function spawnPlanned(
     command: PlannedProcess,
   ): Promise<{ kind: 'error'; error: string; aborted: boolean; process: ProcessResult } | { kind: 'exited'; process: ProcessResult }> {
+    const env = await kubectlEnv(command, { ...deps.env, ...command.env });
+    if (env.kind === 'error') return { kind: 'error', error: env.error, aborted: false, process: notStarted(env.error) };
     const process = await deps.spawn({
       argv: command.argv,
-      env: { ...deps.env, ...command.env },
+      env: env.env,
       ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
       timeoutMs: command.timeoutMs,
       signal,
@@ -522,6 +553,20 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
       };
     }
     return { kind: 'ok', process };
+  }
+
+  /**
+   * The environment of a process: a kubectl command of a step that did not pass a gate talks to the cluster only
+   * through the read-only proxy (access reviews aside: they POST a review that changes nothing).
+   */
+  async function kubectlEnv(
+    command: PlannedProcess,
+    env: Readonly<Record<string, string | undefined>>,
+  ): Promise<{ kind: 'ok'; env: Readonly<Record<string, string | undefined>> } | { kind: 'error'; error: string }> {
+    if (!deps.readOnlyProxy || command.runner !== 'kubectl' || passedGate || isAccessReview(command.argv.slice(1))) return { kind: 'ok', env };
+    const override = connectionOverride(command.argv);
+    if (override !== undefined) return { kind: 'error', error: `refused: \`${override}\` would point an ungated kubectl command past the read-only proxy` };
+    return proxies.route(command.argv[0] ?? 'kubectl', command.target?.context, env);
   }
 
   type CheckRun =
@@ -670,6 +715,10 @@ export async function runRunbook(runbook: Runbook, options: RunOptions): Promise
     for (const pattern of deps.redact) out = out.replace(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`), '***');
     return out;
   }
+}
+
+function notStarted(error: string): ProcessResult {
+  return { stdout: '', stderr: '', bytes: 0, truncated: false, timedOut: false, aborted: false, spawnError: error };
 }
 
 function titleOf(step: Step): { title?: string } {

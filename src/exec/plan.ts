@@ -24,6 +24,7 @@ import type { StepCommand } from '../timeline/events.js';
 import { parseCaptures } from './capture.js';
 import { planLogs } from './runners/logs.js';
 import { planTrace } from './runners/trace.js';
+import { connectionOverride } from './runners/kubectl-proxy.js';
 import { renderKubectlArgv, renderShellScript, renderText, withKubeTarget, type ValueResolver } from './render.js';
 
 export type {
@@ -123,6 +124,9 @@ function planTools(step: Step, context: PlanContext, resolve: ValueResolver): Pl
 
 function gateFor(command: PlannedProcess): { gated: boolean; reason?: string } {
   if (command.runner === 'sh') return { gated: true, reason: 'an `sh` command always asks first' };
+  // Such a command would bypass the read-only proxy that ungated kubectl goes through: fail closed.
+  const override = connectionOverride(command.argv);
+  if (override !== undefined) return { gated: true, reason: `\`${override}\` points kubectl past the read-only proxy, so it asks first` };
   if (command.readOnly) return { gated: false };
   const { verb, subcommand } = kubectlVerb(command.argv.slice(1));
   const what = [verb, subcommand].filter(Boolean).join(' ');
@@ -181,7 +185,8 @@ function planKubectl(
     argv,
     env,
     timeoutMs: durationAttr(attributes, 'timeout') ?? defaultTimeout,
-    readOnly: isReadOnlyKubectl(words),
+    // A command with a server or credentials of its own would bypass the read-only proxy: not read-only.
+    readOnly: isReadOnlyKubectl(words) && connectionOverride(argv) === undefined,
     target: {
       context: flagValue(argv, ['--context']) ?? contextName,
       namespace: flagValue(argv, ['--namespace', '-n']) ?? namespace,

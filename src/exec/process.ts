@@ -116,12 +116,15 @@ export const spawnProcess: SpawnFn = async (request) => {
   const code = (result as { code?: string }).code;
   if (result.failed && result.exitCode === undefined && !result.signal && !stopping) {
     out.spawnError =
-      code === 'ENOENT'
-        ? `\`${file}\` not found on PATH${file === 'kubectl' ? '; install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH' : ''}`
-        : (result.shortMessage ?? result.message);
+      code === 'ENOENT' ? notFoundOnPath(file) : (result.shortMessage ?? result.message);
   }
   return out;
 };
+
+/** What a step says when its program is missing. */
+export function notFoundOnPath(file: string): string {
+  return `\`${file}\` not found on PATH${file === 'kubectl' ? '; install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH' : ''}`;
+}
 
 function capped(max: number) {
   const chunks: Buffer[] = [];

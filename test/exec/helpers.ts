@@ -7,6 +7,7 @@ import { parseRunbook } from '../../src/parse/index.js';
 import type { Runbook } from '../../src/parse/model.js';
 import type { CliIO } from '../../src/cli/io.js';
 import type { NewEvent, TimelineEvent } from '../../src/timeline/events.js';
+import { NODE_FAKE_PROXY, NODE_FAKE_PROXY_END } from '../sandbox/fake-kubectl.js';
 
 /** Path of a fixture runbook. */
 export const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -52,13 +53,13 @@ export function fakeKubectl(): FakeKubectl {
   writeFileSync(
     join(bin, 'kubectl'),
     `#!/usr/bin/env node
-const fs = require('node:fs');
+${NODE_FAKE_PROXY}const fs = require('node:fs');
 const args = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + '\\n');
 if (args.includes('json')) process.stdout.write(JSON.stringify({ items: [{ metadata: { name: process.env.FAKE_POD || 'gw-1' } }] }));
 else process.stdout.write('ok\\n');
 process.exit(Number(process.env.FAKE_EXIT || 0));
-`,
+${NODE_FAKE_PROXY_END}`,
   );
   chmodSync(join(bin, 'kubectl'), 0o755);
   return {

@@ -11,10 +11,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../src/timeline/events.js';
 import { cliEnv, startCli, tempDir, writeExecutable, type CliRun } from '../reliability/support.js';
 import { isRunning } from './helpers.js';
+import { SH_FAKE_PROXY } from '../sandbox/fake-kubectl.js';
 
 /** A kubectl that starts a `sleep` child, writes "<own pid> <sleep pid>" to $PIDS_FILE, then waits. */
 const HANGING_KUBECTL = `#!/bin/sh
-sleep 300 &
+${SH_FAKE_PROXY}sleep 300 &
 echo "$$ $!" > "$PIDS_FILE.tmp"
 mv "$PIDS_FILE.tmp" "$PIDS_FILE"
 wait

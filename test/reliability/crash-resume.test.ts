@@ -9,7 +9,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readTimeline } from '../../src/timeline/reader.js';
-import { alive, cliEnv, events, nodeScript, runCli, startCli, tempDir, writeExecutable } from './support.js';
+import { alive, cliEnv, events, nodeScript, fakeKubectlScript, runCli, startCli, tempDir, writeExecutable } from './support.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -21,7 +21,7 @@ const leftovers: number[] = [];
  * hangs when RL_SLOW_READ is set; `rollout restart` logs to restarts.log and hangs when RL_SLOW_ACTION is set.
  * While hanging it writes its pid to `$RL_DIR/<verb>.pid` so the test knows the step is really running.
  */
-const FAKE_KUBECTL = nodeScript(`
+const FAKE_KUBECTL = fakeKubectlScript(`
 const fs = require('fs'); const path = require('path');
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--namespace=') && !a.startsWith('--context='));
 const d = process.env.RL_DIR;

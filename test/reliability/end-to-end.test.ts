@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, events, faultServer, nodeScript, runCli, startCli, tempDir, writeExecutable } from './support.js';
+import { cliEnv, events, faultServer, nodeScript, fakeKubectlScript, runCli, startCli, tempDir, writeExecutable } from './support.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await mkdir(bin);
   await writeExecutable(
     path.join(bin, 'kubectl'),
-    nodeScript(`
+    fakeKubectlScript(`
 const a = process.argv.slice(2).join(' ');
 if (a.includes('-o yaml')) process.stdout.write(${JSON.stringify(SECRET_YAML)});
 else if (a.includes('-o json')) process.stdout.write(${JSON.stringify(SECRET_JSON)});
@@ -120,7 +120,7 @@ describe('R3: captures of steps finished before a crash resolve after resume', (
     await mkdir(kubectl);
     await writeExecutable(
       path.join(kubectl, 'kubectl'),
-      nodeScript(`
+      fakeKubectlScript(`
 const fs = require('fs');
 const a = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(path.join(caseDir, 'calls.log'))}, a.join(' ') + '\\n');

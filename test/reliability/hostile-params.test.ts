@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, events, faultServer, nodeScript, runCli, tempDir, writeExecutable } from './support.js';
+import { cliEnv, events, faultServer, nodeScript, fakeKubectlScript, runCli, tempDir, writeExecutable } from './support.js';
 
 /** The values that reach both the kubectl argv and the sh script. */
 const HOSTILE: Record<string, string> = {
@@ -35,7 +35,7 @@ beforeAll(async () => {
   await import('node:fs/promises').then((fs) => fs.mkdir(bin));
   await writeExecutable(
     path.join(bin, 'kubectl'),
-    nodeScript(`require('fs').appendFileSync(process.env.RL_ARGV_DUMP, JSON.stringify(process.argv.slice(2)) + '\\n'); console.log('pods listed');`),
+    fakeKubectlScript(`require('fs').appendFileSync(process.env.RL_ARGV_DUMP, JSON.stringify(process.argv.slice(2)) + '\\n'); console.log('pods listed');`),
   );
   const names = Object.keys(HOSTILE);
   const params = names.map((n) => `  ${n}:\n    description: hostile\n    required: true\n`).join('');

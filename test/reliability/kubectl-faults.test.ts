@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, events, groupMembers, runCli, survivors, tempDir, writeExecutable } from './support.js';
+import { SH_FAKE_PROXY } from '../sandbox/fake-kubectl.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -25,7 +26,7 @@ afterAll(async () => cleanup());
 async function withFakeKubectl(name: string, script: string | undefined, extraEnv: Record<string, string> = {}, wrap?: string[]) {
   const bin = path.join(dir, `bin-${name}`);
   await mkdir(bin, { recursive: true });
-  if (script !== undefined) await writeExecutable(path.join(bin, 'kubectl'), `#!/bin/sh\n${script}\n`);
+  if (script !== undefined) await writeExecutable(path.join(bin, 'kubectl'), `#!/bin/sh\n${SH_FAKE_PROXY}${script}\n`);
   const timelinePath = path.join(dir, `${name}.jsonl`);
   // Without a fake, PATH holds only folders without kubectl (sh comes from /bin via its absolute path below).
   const env = script === undefined ? { PATH: bin, HOME: dir, LANG: 'C', ...extraEnv } : cliEnv([bin], extraEnv, dir);

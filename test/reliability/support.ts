@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NODE_FAKE_PROXY, NODE_FAKE_PROXY_END } from '../sandbox/fake-kubectl.js';
 
 /** Repository root. */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -105,6 +106,11 @@ export async function writeExecutable(file: string, text: string): Promise<strin
 /** A fake `kubectl` in Node that writes its argv (JSON) to `$RL_ARGV_DUMP` and runs `body` (JS). */
 export function nodeScript(body: string): string {
   return `#!${process.execPath}\n${body}\n`;
+}
+
+/** A fake kubectl in Node: `body`, plus the part of `kubectl proxy` a run needs (test/sandbox/fake-kubectl.ts). */
+export function fakeKubectlScript(body: string): string {
+  return nodeScript(`${NODE_FAKE_PROXY}${body}${NODE_FAKE_PROXY_END}`);
 }
 
 /** The base environment of a CLI child: a PATH with `binDirs` first, no user config, ASCII output. */
