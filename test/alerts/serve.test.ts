@@ -80,7 +80,9 @@ describe('runbook serve', () => {
     const path = join(out, 'runs', file);
     let events = lines(readFileSync(path, 'utf8'));
     expect(events[0]).toMatchObject({ type: 'run.started', mode: 'read-only', params: { namespace: 'payments' } });
-    expect(events[1]).toMatchObject({ type: 'alert.received', name: 'CheckoutHighErrorRate', source: 'webhook', startsAt });
+    expect(events[1]).toMatchObject({ type: 'alert.received', name: 'CheckoutHighErrorRate', source: 'webhook' });
+    // The same instant: Alertmanager drops trailing zeros of the fraction (`.96Z` for `.960Z`).
+    expect(Date.parse(String((events[1] as { startsAt?: unknown } | undefined)?.startsAt))).toBe(Date.parse(startsAt));
     expect(events.filter((e) => e.type === 'gate.decided')).toMatchObject([{ step: 'restart-gateway', decision: 'declined', how: 'read-only' }]);
     expect(events.find((e) => e.type === 'run.finished')).toHaveProperty('outcome');
     expect(sandbox.stub.requests().filter((r) => r.method === 'PATCH')).toEqual([]);
