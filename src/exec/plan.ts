@@ -20,6 +20,7 @@ import { isExpectError, parseExpect, type Expectation } from '../steps/expect.js
 import { splitCommandLine } from '../steps/command-line.js';
 import { definitionOf } from '../steps/index.js';
 import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
+import { KUBECTL_FAMILY } from '../steps/oc-verbs.js';
 import type { StepCommand } from '../timeline/events.js';
 import { parseCaptures } from './capture.js';
 import { planLogs } from './runners/logs.js';
@@ -128,9 +129,21 @@ function gateFor(command: PlannedProcess): { gated: boolean; reason?: string } {
   const override = connectionOverride(command.argv);
   if (override !== undefined) return { gated: true, reason: `\`${override}\` points kubectl past the read-only proxy, so it asks first` };
   if (command.readOnly) return { gated: false };
-  const { verb, subcommand } = kubectlVerb(command.argv.slice(1));
+  const { verb, subcommand } = kubectlVerb(command.argv);
   const what = [verb, subcommand].filter(Boolean).join(' ');
-  return { gated: true, reason: `\`kubectl ${what}\` is not a read-only command` };
+  return { gated: true, reason: `\`${command.argv[0]} ${what}\` is not a read-only command` };
+}
+
+/**
+ * The program of a kubectl command: `kubectl`, or the step's `bin`, which must be a CLI that takes kubectl's verbs
+ * and flags (`oc`), since the one verb table decides what runs ungated.
+ */
+function kubectlBin(attributes: Attributes): string {
+  const bin = attributes.bin ?? 'kubectl';
+  if (!KUBECTL_FAMILY.has(bin)) {
+    throw new Error(`attribute \`bin\`: \`${bin}\` is not a kubectl-compatible CLI; expected one of ${[...KUBECTL_FAMILY].map((b) => `\`${b}\``).join(', ')}`);
+  }
+  return bin;
 }
 
 function durationAttr(attributes: Attributes, key: string): number | undefined {
@@ -163,19 +176,30 @@ function planKubectl(
   defaultTimeout: number,
   bodyPosition?: Position,
 ): PlannedProcess {
-  const words = renderKubectlArgv(body, resolve);
+  const bin = kubectlBin(attributes);
+  const words = renderKubectlArgv(body, resolve, bin);
+  if (KUBECTL_FAMILY.has(words[0] ?? '')) {
+    // `oc get pods` without `{bin=oc}` would run `kubectl oc get pods`, a plugin nobody meant.
+    throw new RefusedCommandError(`the command starts with \`${words[0]}\` but the step runs \`${bin}\`; add \`{bin=${words[0]}}\` to the fence or drop the word`, undefined);
+  }
+  // Classified with the program in front: `oc` has commands of its own (oc-verbs.ts).
+  const full = [bin, ...words];
   // Checked on the rendered words (a param may be the verb): no terminal and no input is attached to a
   // step, so these would only hang until the timeout.
-  const interactive = interactiveKubectl(words);
+  const interactive = interactiveKubectl(full);
   if (interactive) {
-    throw new RefusedCommandError(`${interactive.reason}; ${interactive.fix}`, wordPosition(body, bodyPosition, words.length, interactive.index));
+    throw new RefusedCommandError(`${interactive.reason}; ${interactive.fix}`, wordPosition(body, bodyPosition, words.length, interactive.index - 1, bin));
   }
   const contextName = attributes.context !== undefined ? renderText(attributes.context, resolve) : context.targets.context;
   const namespace = attributes.namespace !== undefined ? renderText(attributes.namespace, resolve) : context.targets.namespace;
-  const argv = withKubeTarget(words, {
-    ...(contextName !== undefined ? { context: contextName } : {}),
-    ...(namespace !== undefined ? { namespace } : {}),
-  });
+  const argv = withKubeTarget(
+    words,
+    {
+      ...(contextName !== undefined ? { context: contextName } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+    },
+    bin,
+  );
   const env: Record<string, string> = {};
   const kubeconfig = context.targets.kubeconfig;
   // Through the environment, so the argv stays what the author wrote plus the target flags.
@@ -186,7 +210,7 @@ function planKubectl(
     env,
     timeoutMs: durationAttr(attributes, 'timeout') ?? defaultTimeout,
     // A command with a server or credentials of its own would bypass the read-only proxy: not read-only.
-    readOnly: isReadOnlyKubectl(words) && connectionOverride(argv) === undefined,
+    readOnly: isReadOnlyKubectl(full) && connectionOverride(argv) === undefined,
     target: {
       context: flagValue(argv, ['--context']) ?? contextName,
       namespace: flagValue(argv, ['--namespace', '-n']) ?? namespace,
@@ -199,10 +223,10 @@ function planKubectl(
  * Where word `index` of the rendered argv (leading `kubectl` dropped) is in the file. The rendered words
  * are the body's words one for one, so the body's own split locates it; undefined when they do not line up.
  */
-function wordPosition(body: string, bodyPosition: Position | undefined, renderedCount: number, index: number): Position | undefined {
+function wordPosition(body: string, bodyPosition: Position | undefined, renderedCount: number, index: number, bin = 'kubectl'): Position | undefined {
   if (!bodyPosition) return undefined;
   const raw = splitCommandLine(body).words;
-  const offset = raw[0]?.value === 'kubectl' ? 1 : 0;
+  const offset = raw[0]?.value === 'kubectl' || raw[0]?.value === bin ? 1 : 0;
   const word = raw[index + offset];
   if (raw.length - offset !== renderedCount || !word) return undefined;
   const point = (at: number) => {

@@ -59,7 +59,7 @@ function standIns(text: string): { text: string; refs: TemplateRef[] } {
  * empty or only dashes (`{{x}}`, `{{x}}-suffix`, `-{{x}}`), the `-` came from a value. Values after literal
  * text (`--selector=app={{x}}`, `pod/{{x}}`) stay inside that word and cannot become a flag.
  */
-export function renderKubectlArgv(body: string, resolve: ValueResolver): string[] {
+export function renderKubectlArgv(body: string, resolve: ValueResolver, bin = 'kubectl'): string[] {
   const prepared = standIns(body);
   const { words, problems } = splitCommandLine(prepared.text);
   if (problems.length > 0) {
@@ -84,7 +84,8 @@ export function renderKubectlArgv(body: string, resolve: ValueResolver): string[
     }
     return rendered;
   });
-  if (argv[0] === 'kubectl') argv.shift();
+  // The body may name its program: `kubectl …`, or the step's `bin` (`oc …`).
+  if (argv[0] === 'kubectl' || argv[0] === bin) argv.shift();
   if (argv.length === 0) throw new RenderError('The kubectl step has no command');
   return argv;
 }
@@ -167,11 +168,11 @@ export interface KubeTarget {
   namespace?: string;
 }
 
-/** The full kubectl argv: `kubectl`, the target flags the body does not set, then the body's words. */
-export function withKubeTarget(argv: readonly string[], target: KubeTarget): string[] {
+/** The full kubectl argv: `kubectl` (or the step's `bin`), the target flags the body does not set, then the body's words. */
+export function withKubeTarget(argv: readonly string[], target: KubeTarget, bin = 'kubectl'): string[] {
   const injected: string[] = [];
   // `--flag=value` keeps each value in one word whatever it looks like.
   if (target.context !== undefined && !setsContext(argv)) injected.push(`--context=${target.context}`);
   if (target.namespace !== undefined && !setsNamespace(argv)) injected.push(`--namespace=${target.namespace}`);
-  return ['kubectl', ...injected, ...argv];
+  return [bin, ...injected, ...argv];
 }

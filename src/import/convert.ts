@@ -14,6 +14,7 @@ import { splitCommandLine } from '../steps/command-line.js';
 import { stepDefinition, stepDefinitions } from '../steps/index.js';
 import { IMPORT_SHELL_LANGS } from '../steps/sh.js';
 import { interactiveKubectl, isReadOnlyKubectl, kubectlVerb } from '../steps/kubectl-verbs.js';
+import { KUBECTL_FAMILY } from '../steps/oc-verbs.js';
 import { KNOWN_TOOLS, splitConsole } from './console.js';
 import type { ParamDeclaration } from './frontmatter.js';
 import { mergeFrontMatter, newFrontMatter, readFrontMatter } from './frontmatter.js';
@@ -62,14 +63,14 @@ const TEXT_LANGS = new Set(['', 'text', 'txt', 'plain', 'plaintext', 'console'])
 /** A block of a converted fence's replacement. */
 type Block =
   | { type: 'text'; raw: string[]; line: number; reason: ProseReason }
-  | { type: 'step'; text: string; rendered: string; step: ImportedStep }
+  | { type: 'step'; text: string; rendered: string; step: ImportedStep; meta: string }
   | { type: 'assignment'; raw: string[]; line: number; param: string };
 
 interface Splice {
   /** The fence this splice replaces (absent for inserted text). */
   node?: Code;
   /** A fence that became exactly one mitigate: its id and action fence, for wrapping with a verifying check. */
-  mitigate?: { step: ImportedStep; runner: 'kubectl' | 'sh'; text: string };
+  mitigate?: { step: ImportedStep; runner: 'kubectl' | 'sh'; text: string; meta: string };
   /** A fence that became a promql step, with its converted body. */
   promql?: { step: ImportedStep; body: string };
   /** Container indentation to repeat on every line after the first (fences in list items). */
@@ -168,10 +169,13 @@ const SESSION_PROGRAMS = new Set(['chroot', 'ssh']);
 function opensSession(argv: readonly string[]): boolean {
   const program = argv[0] ?? '';
   if (SESSION_PROGRAMS.has(program)) return argv.length <= 3;
-  if (program !== 'kubectl' && program !== 'oc') return false;
-  const { verb } = kubectlVerb(['kubectl', ...argv.slice(1)]);
-  return (verb === 'debug' || verb === 'rsh' || verb === 'attach' || verb === 'exec') && !argv.includes('--');
+  if (!KUBECTL_FAMILY.has(program)) return false;
+  const { verb } = kubectlVerb(argv);
+  return SESSION_VERBS.has(verb ?? '') && !argv.includes('--');
 }
+
+/** kubectl/oc verbs that can open a shell in a container or node. */
+const SESSION_VERBS = new Set(['attach', 'debug', 'exec', 'rsh', 'run']);
 
 // Prose between a mitigation and a query that says the query shows the mitigation worked.
 const RECOVERY_WORDS = /\b(?:monitor|verify|verifies|confirm|recover|recovery|recovered|watch|ensure|check that|should (?:drop|go|return|fall|be back))/i;
@@ -226,7 +230,7 @@ function verifyMitigations(source: string, tree: Root, parents: Map<Nodes, Paren
 
     const { step } = action.mitigate;
     const open = `:::mitigate{#${step.id}}`;
-    const actionFence = renderFence(action.mitigate.runner, '', action.mitigate.text);
+    const actionFence = renderFence(action.mitigate.runner, action.mitigate.meta, action.mitigate.text);
     const check = `${renderFence('check', `{expect="${comparison.expect}"}`, comparison.query)}`;
     if (first === action.node) action.text = `${open}\n${actionFence}`;
     else {
@@ -394,23 +398,31 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       const firstProblem = problems[0]?.start ?? Infinity;
       const argv = words.filter((w) => w.start < firstProblem).map((w) => w.value);
       const program = argv[0] ?? '';
-      const kubeLike = program === 'kubectl' || program === 'oc';
-      // `kubectl edit`, `exec -it`, `logs -f`…: a step has no terminal and must end, so `runbook run` would refuse it.
-      if (kubeLike && interactiveKubectl(['kubectl', ...argv.slice(1)])) {
+      const kubeLike = KUBECTL_FAMILY.has(program);
+      // `kubectl edit`, `exec -it`, `logs -f`, `oc rsh`…: a step has no terminal and must end, so `runbook run` would refuse it.
+      if (kubeLike && interactiveKubectl(argv)) {
         blocks.push({ type: 'text', raw: piece.raw, line, reason: 'interactive-command' });
+        // `exec -it … -- bash`, `oc debug node/x`: the lines after it are typed into that shell.
+        if (SESSION_VERBS.has(kubectlVerb(argv).verb ?? '')) session = program;
         continue;
       }
-      const readOnly = kubeLike && isReadOnlyKubectl(['kubectl', ...argv.slice(1)]);
-      const pureKubectl = program === 'kubectl' && problems.length === 0;
+      // Classified with the program in front: `oc` has commands of its own (src/steps/oc-verbs.ts).
+      const readOnly = kubeLike && isReadOnlyKubectl(argv);
+      const pureKubectl = kubeLike && problems.length === 0;
       const runner: 'kubectl' | 'sh' = pureKubectl ? 'kubectl' : 'sh';
       // A kubectl that may write is a change: it goes behind a mitigation's gate.
       const mitigation = kubeLike && !readOnly;
       const kind: ImportedKind = mitigation ? 'mitigate' : runner;
+      const bin = runner === 'kubectl' && program !== 'kubectl' ? program : undefined;
       const id = ids.next(commandIdBase(text));
-      const step: ImportedStep = { id, kind, line, ...(mitigation ? { action: runner } : {}) };
-      const rendered =
-        mitigation ? `:::mitigate{#${id}}\n${renderFence(runner, '', text)}\n:::` : renderFence(runner, `{#${id}}`, text);
-      blocks.push({ type: 'step', text, rendered, step });
+      const step: ImportedStep = { id, kind, line, ...(mitigation ? { action: runner } : {}), ...(bin ? { bin } : {}) };
+      const binMeta = bin ? `bin=${bin}` : '';
+      const rendered = mitigation
+        ? `:::mitigate{#${id}}
+${renderFence(runner, binMeta ? `{${binMeta}}` : '', text)}
+:::`
+        : renderFence(runner, `{#${id}${binMeta ? ` ${binMeta}` : ''}}`, text);
+      blocks.push({ type: 'step', text, rendered, step, meta: binMeta ? `{${binMeta}}` : '' });
       if (opensSession(words.map((w) => w.value))) session = program;
     }
 
@@ -461,7 +473,7 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     splices.push({
       node,
       // Only a mitigation has an action runner.
-      ...(only?.step.action ? { mitigate: { step: only.step, runner: only.step.action, text: only.text } } : {}),
+      ...(only?.step.action ? { mitigate: { step: only.step, runner: only.step.action, text: only.text, meta: only.meta } } : {}),
       start: node.position!.start.offset!,
       end: node.position!.end.offset!,
       // In a list item a blank line between the new blocks would make a tight list loose (renders differently).
@@ -543,9 +555,9 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     if (words.length < 2 || !KNOWN_TOOLS.has(words[0]!)) return;
     const argv = splitCommandLine(text);
     const program = words[0]!;
-    const kubeLike = program === 'kubectl' || program === 'oc';
-    const readOnly = kubeLike && isReadOnlyKubectl(['kubectl', ...argv.words.slice(1).map((w) => w.value)]);
-    const kind: ImportedKind = kubeLike && !readOnly ? 'mitigate' : program === 'kubectl' && argv.problems.length === 0 ? 'kubectl' : 'sh';
+    const kubeLike = KUBECTL_FAMILY.has(program);
+    const readOnly = kubeLike && isReadOnlyKubectl(argv.words.map((w) => w.value));
+    const kind: ImportedKind = kubeLike && !readOnly ? 'mitigate' : kubeLike && argv.problems.length === 0 ? 'kubectl' : 'sh';
     const candidate: Candidate = { line: node.position!.start.line, column: node.position!.start.column, text: node.value, kind };
     report.candidates.push(candidate);
   });

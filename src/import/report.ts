@@ -49,6 +49,8 @@ export interface ImportedStep {
   kind: ImportedStepKind;
   /** For `mitigate`: the runner of its action fence. */
   action?: 'kubectl' | 'sh';
+  /** A kubectl-compatible CLI other than kubectl (`oc`), written as the fence's `bin` attribute. */
+  bin?: string;
   /** 1-based line in the input of the command or query. */
   line: number;
   /** For `mitigate`: input line of the "monitor recovery" query that became its verifying `check`. */

@@ -1,4 +1,5 @@
 import type { AttributeSpec } from './definition.js';
+import { KUBECTL_FAMILY } from './oc-verbs.js';
 
 /** Attributes every executable step takes. */
 export const title: AttributeSpec = { type: 'string', description: 'Human title shown in the plan, the UI and the timeline.' };
@@ -36,3 +37,10 @@ export const within: AttributeSpec = {
 export const every: AttributeSpec = { type: 'duration', description: 'Interval between polls of a check with `within` (default 15s).', examples: ['15s'] };
 /** Command runner of a command check or short mitigation. */
 export const run: AttributeSpec = { type: 'string', enum: ['kubectl', 'sh'], description: 'Run the body as a command with this runner.' };
+/** The kubectl-compatible CLI a kubectl command runs (`oc`): same verbs, flags and gating. */
+export const bin: AttributeSpec = {
+  type: 'string',
+  enum: [...KUBECTL_FAMILY],
+  description: 'The kubectl-compatible CLI to run (`oc` for OpenShift); the body may start with it. Same verb table and gates as kubectl, plus `oc`\'s own commands.',
+  examples: ['oc'],
+};

@@ -4,6 +4,12 @@
  */
 
 import { KUBECTL_GLOBAL_FLAGS, type KubectlGlobalFlag } from './kubectl-global-flags.js';
+import { classifyOcVerb, interactiveOcVerb, KUBECTL_FAMILY } from './oc-verbs.js';
+
+/** 1 when `argv[0]` names the program (`kubectl`, or `oc`, which takes the same verbs and flags), else 0. */
+function programWords(argv: readonly string[]): number {
+  return KUBECTL_FAMILY.has(argv[0] ?? '') ? 1 : 0;
+}
 
 /** Global flags by `--long` and `-s` name (from `kubectl options`, see kubectl-global-flags.ts). */
 const GLOBAL_FLAGS = new Map<string, KubectlGlobalFlag>();
@@ -65,7 +71,7 @@ function flagWidth(word: string): number {
 
 /** Finds the verb of a kubectl argv (`argv[0]` may be `kubectl`), reading flags the way kubectl does. */
 export function kubectlVerb(argv: readonly string[]): KubectlVerb {
-  let i = argv[0] === 'kubectl' ? 1 : 0;
+  let i = programWords(argv);
   while (i < argv.length) {
     const word = argv[i]!;
     if (word === '--') return { index: -1 };
@@ -154,10 +160,15 @@ export function classifyKubectl(argv: readonly string[]): KubectlVerdict {
     const unsafe = unsafeFlag(word);
     if (unsafe) return gated(unsafe);
   }
-  const before = skipGlobalFlags(argv, argv[0] === 'kubectl' ? 1 : 0);
+  const before = skipGlobalFlags(argv, programWords(argv));
   if ('reason' in before) return gated(before.reason);
   const verb = argv[before.next];
   if (verb === undefined) return gated('no kubectl command');
+  if (argv[0] === 'oc') {
+    const afterVerb = skipGlobalFlags(argv, before.next + 1);
+    const oc = classifyOcVerb(argv, before.next, 'next' in afterVerb ? afterVerb.next : argv.length);
+    if (oc) return oc;
+  }
   if (READ_VERBS.has(verb)) return { readOnly: true };
   const subs = READ_SUBCOMMANDS[verb];
   if (!subs) return gated(`\`kubectl ${verb}\` is not a read-only command (unknown commands and plugins are gated)`);
@@ -298,13 +309,15 @@ const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'f', 'F', '0']);
 export function interactiveKubectl(argv: readonly string[]): InteractiveKubectl | undefined {
   const { verb, subcommand, index } = kubectlVerb(argv);
   if (verb === undefined) return undefined;
+  const byOc = argv[0] === 'oc' ? interactiveOcVerb(argv, index) : undefined;
+  if (byOc) return { ...byOc, index };
   const byVerb = INTERACTIVE_VERBS[verb];
   if (byVerb) return { ...byVerb, index };
   const bySubcommand = subcommand !== undefined ? INTERACTIVE_SUBCOMMANDS[verb]?.[subcommand] : undefined;
   if (bySubcommand) return { ...bySubcommand, index: argv.indexOf(subcommand!, index + 1) };
   const flags = INTERACTIVE_FLAGS[verb];
   if (!flags) return undefined;
-  const start = argv[0] === 'kubectl' ? 1 : 0;
+  const start = programWords(argv);
   for (let i = start; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') break;

@@ -1,4 +1,4 @@
-import { capture, timeout, title } from './common.js';
+import { bin, capture, timeout, title } from './common.js';
 import { defineStepKind } from './definition.js';
 import { checkKubectlBody } from './kubectl-body.js';
 import { IMPORT_SHELL_LANGS } from './sh.js';
@@ -13,6 +13,7 @@ export const kubectl = defineStepKind({
     title,
     timeout,
     capture,
+    bin,
     context: { type: 'string', description: 'Kubernetes context for this step (else the body, the CLI, the front matter).' },
     namespace: { type: 'string', description: 'Namespace for this step (else the body, the CLI, the front matter).' },
   },

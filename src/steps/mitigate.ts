@@ -1,4 +1,4 @@
-import { every, run, timeout, title, within } from './common.js';
+import { bin, every, run, timeout, title, within } from './common.js';
 import type { MitigateAction, PlannedProcess } from '../model/index.js';
 import { defineStepKind, type AttributeSpec, type CommandSiteShape, type PlanTools } from './definition.js';
 import { IMPORT_SHELL_LANGS } from './sh.js';
@@ -61,5 +61,6 @@ function planAction(a: MitigateAction, defaultTimeout: number, t: PlanTools): Pl
 export const actionAttributes: Readonly<Record<string, AttributeSpec>> = {
   title,
   timeout,
+  bin,
   rollback: { type: 'flag', description: 'This command undoes the mitigation; offered behind its own gate when verification fails.' },
 };

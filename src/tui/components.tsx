@@ -10,6 +10,7 @@ import { padEnd, textWidth, truncate, wrapLine } from './format/text.js';
 import { proseText, STATE_MARK, stateTone, type RunningStep, type StepView, type ViewableOutput } from './store.js';
 import { ColorContext, Tinted } from './theme.js';
 import { appendAll, maxOf } from '../format/extent.js';
+import { KUBECTL_FAMILY } from '../steps/oc-verbs.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -171,9 +172,9 @@ export function GatePanel(props: { request: GateRequest; step: StepView | undefi
   const commands = request.commands.map((command, i) => ({
     lines: commandLines(command).flatMap((l) => wrapLine(l, inner - 2, '    ')),
     env: Object.entries(request.env[i] ?? {}).map(([k, v]) => truncate(`${k}=${v}`, inner - 6)),
-    where: command.argv?.[0] === 'kubectl' ? kubeWhere(command.argv, request.targets) : undefined,
+    where: command.argv && KUBECTL_FAMILY.has(command.argv[0] ?? '') ? kubeWhere(command.argv, request.targets) : undefined,
     prometheus: command.query !== undefined ? request.targets.prometheus : undefined,
-    local: command.argv !== undefined && command.argv[0] !== 'kubectl',
+    local: command.argv !== undefined && !KUBECTL_FAMILY.has(command.argv[0] ?? ''),
   }));
   return (
     <Box

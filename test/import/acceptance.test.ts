@@ -72,8 +72,10 @@ describe('imported corpus', () => {
       planned++;
       steps += runbook.steps.length;
     }
-    expect(planned).toBeGreaterThanOrEqual(25);
-    expect(steps).toBeGreaterThanOrEqual(60);
+    // 24 files, 59 steps: `oc debug node/…` (a shell on the node, in three files that had no other command) now
+    // stays prose with what follows it instead of becoming a gated step that could do nothing useful.
+    expect(planned).toBeGreaterThanOrEqual(24);
+    expect(steps).toBeGreaterThanOrEqual(59);
     expect(kubectl.calls()).toEqual([]);
   });
 });

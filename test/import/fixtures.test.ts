@@ -86,14 +86,15 @@ describe('hand-checked fixtures', () => {
     expect(output).toContain('candidate: `kubectl -n $NAMESPACE get pod $POD`.');
   });
 
-  it('oc: read verbs become sh steps, mutating ones a mitigation; an interactive session keeps what follows as prose', () => {
-    const { report } = load('oc-command');
-    expect(report.steps.map((s) => [s.kind, s.action, s.id])).toEqual([
-      ['sh', undefined, 'oc-logs'],
-      ['mitigate', 'sh', 'oc-delete-pod'],
-      ['mitigate', 'sh', 'oc-debug-node'],
+  it('oc: read verbs become kubectl steps with bin=oc, mutating ones a gated mitigation; `oc debug` and what follows stay prose', () => {
+    const { output, report } = load('oc-command');
+    expect(report.steps.map((s) => [s.kind, s.action, s.bin, s.id])).toEqual([
+      ['kubectl', undefined, 'oc', 'oc-logs'],
+      ['mitigate', 'kubectl', 'oc', 'oc-delete-pod'],
     ]);
-    expect(report.prose.map((p) => p.reason)).toEqual(['output', 'interactive-session']);
+    expect(output).toContain('```kubectl {#oc-logs bin=oc}\noc -n {{namespace}} logs');
+    expect(output).toContain(':::mitigate{#oc-delete-pod}\n```kubectl {bin=oc}\noc -n {{namespace}} delete pod');
+    expect(report.prose.map((p) => p.reason)).toEqual(['output', 'interactive-command']);
   });
 
   it('pipelines and command substitution stay in sh; a mutating one goes into a mitigation', () => {
