@@ -20,3 +20,20 @@ export class TimelineWriteError extends Error {
     this.code = typeof cause?.code === 'string' ? cause.code : undefined;
   }
 }
+
+/**
+ * The timeline path cannot safely be a timeline: a symbolic link, a FIFO, a device or another non-regular
+ * file, an existing file that is not a timeline of this tool, or a file the run reads (the runbook). Nothing
+ * was written to it. Bad usage: exit 2.
+ */
+export class TimelinePathError extends Error {
+  override name = 'TimelinePathError';
+  readonly exitCode: number = EXIT.usage;
+  /** The timeline path as given. */
+  readonly path: string;
+
+  constructor(path: string, message: string) {
+    super(message);
+    this.path = path;
+  }
+}

@@ -2,8 +2,9 @@
  * Reading a timeline back. Never writes: a torn last line (a crash while appending) is reported and left
  * alone, and lines that are not events are reported with their line numbers.
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { TimelinePathError } from './errors.js';
 import type { TimelineEvent } from './events.js';
 import { TIMELINE_VERSION } from './events.js';
 
@@ -34,12 +35,29 @@ export interface TimelineReadResult {
 
 /** Reads and parses a timeline file. Rejects only when the file cannot be read (e.g. ENOENT). */
 export async function readTimeline(path: string): Promise<TimelineReadResult> {
-  return parseTimeline(await readFile(path, 'utf8'));
+  // O_NONBLOCK: a FIFO without a writer must not hang the command; only a regular file is read.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw notRegular(path);
+    return parseTimeline(await handle.readFile('utf8'));
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `readTimeline`, synchronously. */
 export function readTimelineSync(path: string): TimelineReadResult {
-  return parseTimeline(readFileSync(path, 'utf8'));
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw notRegular(path);
+    return parseTimeline(readFileSync(fd, 'utf8'));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(path: string): TimelinePathError {
+  return new TimelinePathError(path, `refusing timeline ${path}: it is not a regular file (a FIFO, device or socket)`);
 }
 
 /**

@@ -12,10 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, constants as fsConstants, fstatSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { TimelineWriteError } from './errors.js';
+import { TimelinePathError, TimelineWriteError } from './errors.js';
 import { TIMELINE_VERSION, type NewEvent, type TimelineEvent } from './events.js';
 
-export { TimelineWriteError } from './errors.js';
+export { TimelinePathError, TimelineWriteError } from './errors.js';
 
 /** How an open timeline is written. */
 export interface TimelineStore {
@@ -35,7 +35,12 @@ export interface OpenTimelineOptions {
   run: string;
   /** Clock for `time` (injected so tests are deterministic). */
   clock?: () => Date;
+  /** Files the timeline must not be (the runbook being run): refused with `TimelinePathError`. */
+  protect?: readonly string[];
 }
+
+/** Bytes of an existing file read to recognise a timeline of this tool (its first line is an event). */
+const HEAD_BYTES = 64 * 1024;
 
 /** A lock older than this was left by a process that died while holding it. */
 export const STALE_LOCK_MS = 3_000;
@@ -61,15 +66,26 @@ export async function openTimeline(path: string, options: OpenTimelineOptions): 
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     try {
-      // `wx` first so we know whether this call created the file (then its folder entry must be synced too).
-      handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+      // O_EXCL first so we know whether this call created the file (then its folder entry must be synced too);
+      // with O_CREAT it also refuses a symbolic link, dangling or not, instead of following it.
+      handle = await open(path, fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
       created = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      handle = await open(path, 'a', 0o600);
+      // An existing file: never follow a link, never block on a FIFO without a reader.
+      handle = await open(path, fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
     }
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new TimelinePathError(path, `refusing timeline ${path}: it is a symbolic link; give the file it points to, or a new path`);
+    if (code === 'ENXIO' || code === 'EISDIR') throw new TimelinePathError(path, `refusing timeline ${path}: ${code === 'EISDIR' ? 'it is a directory' : 'it is not a regular file'}`);
     throw new TimelineWriteError(path, `cannot open timeline ${path} for append: ${describe(error)}`, { cause: error });
+  }
+  try {
+    await checkTimelineFile(handle, path, created, options.protect ?? []);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
   }
   if (created) await syncDirectory(dirname(path));
 
@@ -78,7 +94,7 @@ export async function openTimeline(path: string, options: OpenTimelineOptions): 
   let knownSize = 0;
   try {
     const size = (await handle.stat()).size;
-    ({ lastSeq, endsWithNewline } = await readTail(path, size));
+    ({ lastSeq, endsWithNewline } = await readTail(handle, size));
     knownSize = size;
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -99,7 +115,7 @@ export async function openTimeline(path: string, options: OpenTimelineOptions): 
         size = fstatSync(handle.fd).size;
         // Another process (runbook note) appended since our last write: find where its seq got to.
         if (size !== knownSize) {
-          const tail = await readTail(path, size);
+          const tail = await readTail(handle, size);
           lastSeq = Math.max(lastSeq, tail.lastSeq);
           endsWithNewline = tail.endsWithNewline;
         }
@@ -157,10 +173,9 @@ function stamp(event: NewEvent, base: { seq: number; time: string; run: string }
  * Reads backwards from `size` to the last complete line holding an event with a numeric `seq`. Bytes after
  * the last newline are a torn line and never count.
  */
-async function readTail(path: string, size: number): Promise<{ lastSeq: number; endsWithNewline: boolean }> {
+async function readTail(reader: FileHandle, size: number): Promise<{ lastSeq: number; endsWithNewline: boolean }> {
   if (size === 0) return { lastSeq: 0, endsWithNewline: true };
-  const reader = await open(path, 'r');
-  try {
+  {
     let start = size;
     let data = Buffer.alloc(0);
     let endsWithNewline: boolean | undefined;
@@ -186,9 +201,45 @@ async function readTail(path: string, size: number): Promise<{ lastSeq: number; 
       }
     }
     return { lastSeq: 0, endsWithNewline: endsWithNewline ?? true };
-  } finally {
-    await reader.close();
   }
+}
+
+/**
+ * An open timeline file is safe to append to: a regular file (not a FIFO, device or directory), not one of
+ * `protect` (compared by device and inode, so another path to the runbook is caught too), and, when it
+ * existed before, empty or a timeline of this tool (its first line is an event: `v`, `seq`, `type`; a first
+ * line torn by a crash still starts like one).
+ */
+async function checkTimelineFile(handle: FileHandle, path: string, created: boolean, protect: readonly string[]): Promise<void> {
+  const info = await handle.stat();
+  if (!info.isFile()) throw new TimelinePathError(path, `refusing timeline ${path}: it is not a regular file (a FIFO, device or socket)`);
+  for (const other of protect) {
+    const theirs = await stat(other).catch(() => undefined);
+    if (theirs && theirs.dev === info.dev && theirs.ino === info.ino) {
+      throw new TimelinePathError(path, `refusing timeline ${path}: it is ${other}, which this run reads`);
+    }
+  }
+  if (created || info.size === 0) return;
+  const head = Buffer.alloc(Math.min(HEAD_BYTES, info.size));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  const text = head.subarray(0, bytesRead).toString('utf8');
+  const newline = text.indexOf('\n');
+  if (newline === -1 ? isTornRunStart(text) : isEventLine(text.slice(0, newline))) return;
+  throw new TimelinePathError(path, `refusing timeline ${path}: it exists and is not a runbook timeline (its first line is not a timeline event); give a new path`);
+}
+
+function isEventLine(line: string): boolean {
+  try {
+    const value = JSON.parse(line) as { v?: unknown; seq?: unknown; type?: unknown };
+    return typeof value?.v === 'number' && typeof value.seq === 'number' && typeof value.type === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** The start of a `run.started` line cut short by a crash: the stamp writes `v` first. */
+function isTornRunStart(text: string): boolean {
+  return /^\{"v":\d+,"seq":\d/.test(text);
 }
 
 function seqOf(line: string): number | undefined {

@@ -1,5 +1,5 @@
 /**
- * The timeline cannot be written: `/dev/full` (every write is ENOSPC), a read-only file system, and a disk
+ * The timeline cannot be written: `/dev/full` (a device: refused before anything runs, issue 12), a read-only file system, and a disk
  * that fills up in the middle of a run (a 64 KiB tmpfs). The run must stop before any further gated
  * action and say why: it never acts without recording. Also: the timeline is created with mode 0600.
  */
@@ -50,11 +50,12 @@ async function run(timeline: string, extra: Record<string, string> = {}) {
 }
 
 describe('the timeline cannot be written', () => {
-  it('/dev/full (ENOSPC on every write): nothing runs, and the error says why', async () => {
+  it('/dev/full (a device, ENOSPC on every write): refused before anything runs, and the error says why', async () => {
     const result = await run('/dev/full');
     expect(result.acted).toBe(false);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot write to timeline \/dev\/full: no space left on device/);
+    // Not a regular file, so not a timeline (issue 12 §6): usage error, exit 2. Disk full is the tmpfs case below.
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/refusing timeline \/dev\/full: it is not a regular file/);
   });
 
   it('a read-only file system: nothing runs, and the error says why', async (context) => {

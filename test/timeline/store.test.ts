@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readTimeline } from '../../src/timeline/reader.js';
-import { openTimeline, STALE_LOCK_MS, TimelineWriteError } from '../../src/timeline/store.js';
+import { openTimeline, STALE_LOCK_MS, TimelinePathError, TimelineWriteError } from '../../src/timeline/store.js';
 import { everyEventType, steppingClock } from './events.fixture.js';
 
 let dir: string;
@@ -88,14 +88,12 @@ describe('openTimeline / append', () => {
     expect(reread.invalid).toEqual([{ line: 3, message: expect.stringContaining('not JSON') }]);
   });
 
-  it('rejects with TimelineWriteError when the disk is full', async () => {
+  it('refuses a symbolic link (here to /dev/full) and a device with TimelinePathError, before writing anything', async () => {
+    // Disk full (ENOSPC on a regular file) is test/reliability/timeline-faults.test.ts, on a small tmpfs.
     const path = join(dir, 'full.jsonl');
     await symlink('/dev/full', path);
-    const store = await openTimeline(path, { run: 'r' });
-    const failure = store.append({ type: 'note', text: 'x', by: 'a' });
-    await expect(failure).rejects.toBeInstanceOf(TimelineWriteError);
-    await expect(failure).rejects.toMatchObject({ code: 'ENOSPC', path, message: expect.stringContaining('no space left') });
-    await store.close();
+    await expect(openTimeline(path, { run: 'r' })).rejects.toBeInstanceOf(TimelinePathError);
+    await expect(openTimeline('/dev/full', { run: 'r' })).rejects.toMatchObject({ path: '/dev/full', message: expect.stringContaining('not a regular file') });
   });
 
   it('rejects with TimelineWriteError when the path cannot be created', async () => {

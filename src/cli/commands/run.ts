@@ -134,7 +134,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
   const responseCap = maxResponseBytes(options.maxResponseBytes, io.env);
 
   const timelinePath = path.resolve(io.cwd, options.timeline ?? defaultTimelinePath(file, now()));
-  const store = await openTimeline(timelinePath, { run: newRunId(), ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
+  const store = await openTimeline(timelinePath, { run: newRunId(), protect: [path.resolve(io.cwd, file)], ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
   // Every event is redacted before it is written; the plain log, --json and the UI all render the event the
   // store returns, so one call here covers the timeline and the terminal alike.
   const redactEvent = createEventRedactor(redactor);
