@@ -24,6 +24,7 @@ export function refText(ref: TemplateRef): string {
 
 function resolveOrThrow(resolve: ValueResolver, ref: TemplateRef): string {
   const value = resolve(ref);
+  if (value?.includes('\0')) throw new RenderError(`Refusing the value of \`${refText(ref)}\`: it contains a NUL character, which no command line or environment can carry`);
   if (value === undefined) {
     throw new RenderError(
       ref.type === 'param'
@@ -39,18 +40,31 @@ export function renderText(text: string, resolve: ValueResolver): string {
   return renderTemplate(text, (ref) => resolveOrThrow(resolve, ref));
 }
 
-// Private-use characters: no shell metacharacter, quote or blank, so a stand-in survives splitting intact.
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
-const STAND_IN = /\uE000(\d+)\uE001/g;
+/**
+ * A placeholder stands in as OPEN index CLOSE while the body is split: two private-use characters (no shell
+ * metacharacter, quote or blank, so a stand-in survives splitting intact) that do not occur in the body, so
+ * text of the author's never reads as a stand-in.
+ */
+interface Prepared {
+  text: string;
+  refs: TemplateRef[];
+  open: string;
+  close: string;
+  standIn: RegExp;
+}
 
-function standIns(text: string): { text: string; refs: TemplateRef[] } {
+function standIns(text: string): Prepared {
+  if (text.includes('\0')) throw new RenderError('The step body contains a NUL character, which no command line can carry; remove it');
+  let code = 0xe000;
+  while (code < 0xf8fe && (text.includes(String.fromCharCode(code)) || text.includes(String.fromCharCode(code + 1)))) code += 2;
+  const open = String.fromCharCode(code);
+  const close = String.fromCharCode(code + 1);
   const refs: TemplateRef[] = [];
   const out = renderTemplate(text, (ref) => {
     refs.push(ref);
-    return `${OPEN}${refs.length - 1}${CLOSE}`;
+    return `${open}${refs.length - 1}${close}`;
   });
-  return { text: out, refs };
+  return { text: out, refs, open, close, standIn: new RegExp(`${open}(\\d+)${close}`, 'g') };
 }
 
 /**
@@ -68,7 +82,7 @@ export function renderKubectlArgv(body: string, resolve: ValueResolver, bin = 'k
   const argv = words.map((word) => {
     let firstStandIn = -1;
     let firstRef: TemplateRef | undefined;
-    const rendered = word.value.replace(STAND_IN, (_whole, index: string, offset: number) => {
+    const rendered = word.value.replace(prepared.standIn, (_whole, index: string, offset: number) => {
       const ref = prepared.refs[Number(index)]!;
       if (firstStandIn === -1) {
         firstStandIn = offset;
@@ -117,8 +131,8 @@ export function renderShellScript(script: string, resolve: ValueResolver): Rende
   const text = prepared.text;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === OPEN) {
-      const close = text.indexOf(CLOSE, i);
+    if (c === prepared.open) {
+      const close = text.indexOf(prepared.close, i);
       const ref = prepared.refs[Number(text.slice(i + 1, close))]!;
       const name = envNameFor(ref);
       env[name] = resolveOrThrow(resolve, ref);
@@ -129,7 +143,7 @@ export function renderShellScript(script: string, resolve: ValueResolver): Rende
     out += c;
     if (state === 'single') {
       if (c === "'") state = 'plain';
-    } else if (c === '\\' && i + 1 < text.length && text[i + 1] !== OPEN) {
+    } else if (c === '\\' && i + 1 < text.length && text[i + 1] !== prepared.open) {
       out += text[i + 1];
       i++;
     } else if (state === 'plain' && c === "'") {

@@ -38,7 +38,8 @@ export interface LintSourceOptions {
 
 /** Lints `source` with the enabled rules of `settings`; the returned file's messages are the diagnostics. */
 export function lintSource(source: string, settings: RuleSettings, options: LintSourceOptions = {}): VFile {
-  return lintParsed(source, parseRunbook(source, options.path === undefined ? {} : { path: options.path }), settings);
+  const parsed = parseRunbook(source, options.path === undefined ? {} : { path: options.path });
+  return lintParsed(parsed.source, parsed, settings);
 }
 
 /**
@@ -48,7 +49,7 @@ export function lintSource(source: string, settings: RuleSettings, options: Lint
 export function lintDocument(path: string, source: string, settings: RuleSettings): LintResult {
   const parsed = parseRunbook(source, { path });
   if (parsed.runbook.meta.extra.type === POSTMORTEM_TYPE) return { ...resultOf(path, []), postmortem: true };
-  return toLintResult(path, lintParsed(source, parsed, settings));
+  return toLintResult(path, lintParsed(parsed.source, parsed, settings));
 }
 
 /** The front matter `type` that makes a Markdown file a postmortem (the export template writes it). */

@@ -60,6 +60,9 @@ interface Draft {
   idRange: { start: number; end: number };
 }
 
+/** A first line `---` followed by a `key:` line: front matter, when the parser found no closing line. */
+const UNCLOSED_FRONTMATTER = /^---[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[A-Za-z_][\w.-]*[ \t]*:/;
+
 /** Builds the model from one source text. One instance per parse. */
 export class RunbookBuilder {
   private readonly drafts: Draft[] = [];
@@ -92,6 +95,16 @@ export class RunbookBuilder {
       const result = parseFrontmatter(first.value, base, this.report);
       meta = result.meta;
       frontmatterBroken = result.broken;
+    } else if (UNCLOSED_FRONTMATTER.test(this.source)) {
+      // `---` then `key:` lines and no closing `---`: Markdown reads a rule and a paragraph, and every setting
+      // (namespace, context, params) would be silently dropped.
+      this.report.error(
+        'frontmatter-yaml',
+        'Found front matter opened by `---` on line 1 but never closed; add a `---` line after its last key',
+        0,
+        this.lines.lineContentEnd(1),
+      );
+      frontmatterBroken = true;
     }
     this.walk(tree.children);
     this.assignIds();

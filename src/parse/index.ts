@@ -29,17 +29,25 @@ export interface ParseResult {
    * when the fast block reader read the file (src/parse/blocks.ts); parse with micromark for it.
    */
   blocks: Root;
+  /** The text every position refers to: the source without a leading byte order mark (U+FEFF). */
+  source: string;
+}
+
+/** `text` without a leading byte order mark, which editors on Windows write and Markdown ignores. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Parses runbook Markdown. Problems become messages on `file`; an internal failure becomes one fatal message. */
 export function parseRunbook(source: string, options: ParseOptions = {}): ParseResult {
-  const text = typeof source === 'string' ? source : String(source ?? '');
+  // Without the BOM, or the fast block reader misses the front matter and fences, and positions are one off.
+  const text = stripBom(typeof source === 'string' ? source : String(source ?? ''));
   const file = options.path === undefined ? new VFile({ value: text }) : new VFile({ path: options.path, value: text });
   try {
     const lines = new LineIndex(text);
     const builder = new RunbookBuilder(text, lines, new Reporter(file, lines), options.path);
     const runbook = builder.build();
-    return { runbook, file, blocks: builder.tree! };
+    return { runbook, file, blocks: builder.tree!, source: text };
   } catch (error) {
     // A parser bug must not take the caller down: it becomes a positioned error like any other.
     const detail = error instanceof Error ? error.message : String(error);
@@ -56,6 +64,6 @@ export function parseRunbook(source: string, options: ParseOptions = {}): ParseR
       steps: [],
     };
     if (options.path !== undefined) runbook.path = options.path;
-    return { runbook, file, blocks: { type: 'root', children: [] } };
+    return { runbook, file, blocks: { type: 'root', children: [] }, source: text };
   }
 }
