@@ -7,6 +7,7 @@
  * the parser or a rule.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { sourceOrUnreadable, unreadableReason, unreadableResult } from './unreadable.js';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,10 +47,17 @@ export async function lintFiles(paths: readonly string[], options: LintFilesOpti
   const results = new Map<string, LintResult>();
   const cache = options.cacheLocation !== undefined ? await LintCache.load(resolve(cwd, options.cacheLocation), settings) : undefined;
   const stamps = new Map<string, FileStamp>();
-  let todo = files;
+  // A file that cannot be read is one error of its own; the others are linted.
+  let todo: WorkerFile[] = [];
+  for (const file of files) {
+    const reason = unreadableReason(file.absolute);
+    if (reason === undefined) todo.push(file);
+    else results.set(file.path, unreadableResult(file.path, reason));
+  }
   if (cache) {
+    const readable = todo;
     todo = [];
-    for (const file of files) {
+    for (const file of readable) {
       const { size, mtimeMs } = statSync(file.absolute);
       const unchanged = cache.unchanged(file.path, size, mtimeMs);
       if (unchanged) {
@@ -96,9 +104,14 @@ function autoWorkers(files: readonly WorkerFile[], built: URL | undefined): numb
   return bytes <= WORKER_BYTES ? 0 : Math.min(availableParallelism(), Math.ceil(bytes / WORKER_BYTES)) - 1;
 }
 
+function lintOne(file: WorkerFile, settings: RuleSettings, lint: typeof import('./linter.js').lintDocument): LintResult {
+  const read = sourceOrUnreadable(file);
+  return 'result' in read ? read.result : lint(file.path, read.source, settings);
+}
+
 async function lintHere(files: readonly WorkerFile[], settings: RuleSettings): Promise<LintResult[]> {
   const { lintDocument } = await import('./linter.js');
-  return files.map((file) => lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings));
+  return files.map((file) => lintOne(file, settings, lintDocument));
 }
 
 /** The built worker entry beside this module (`lint-worker.js` in dist/); none when running from source. */
@@ -154,7 +167,7 @@ async function lintInWorkers(files: readonly WorkerFile[], settings: RuleSetting
   try {
     // The main thread's share, one batch at a time, letting worker messages in between.
     while (!failure && next < files.length) {
-      for (const file of take()) results.push(lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings));
+      for (const file of take()) results.push(lintOne(file, settings, lintDocument));
       await new Promise((resolveTurn) => setImmediate(resolveTurn));
     }
     while (!failure && inFlight > 0) await new Promise<void>((resolveWait) => (wake = resolveWait));

@@ -2,9 +2,9 @@
  * A lint worker thread: receives batches of files, lints them, posts plain results back. Entry point of its
  * own (tsup entry `lint-worker`), loaded by the engine only when there is a lot to lint.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lintDocument } from './linter.js';
+import { sourceOrUnreadable } from './unreadable.js';
 import type { LintResult } from './result.js';
 import type { RuleSettings } from './settings.js';
 
@@ -15,9 +15,10 @@ export interface WorkerFile {
   source?: string;
 }
 
-/** Lints one file, reading it when its text is not given. */
+/** Lints one file, reading it when its text is not given; a file that cannot be read is one error of its own. */
 export function lintWorkerFile(file: WorkerFile, settings: RuleSettings): LintResult {
-  return lintDocument(file.path, file.source ?? readFileSync(file.absolute, 'utf8'), settings);
+  const read = sourceOrUnreadable(file);
+  return 'result' in read ? read.result : lintDocument(file.path, read.source, settings);
 }
 
 if (parentPort && (workerData as { runbookLintWorker?: boolean } | undefined)?.runbookLintWorker) {

@@ -44,10 +44,16 @@ describe('lintFiles', () => {
     expect(here.at(-1)).toEqual({ filePath: 'pm.md', messages: [], errorCount: 0, warningCount: 0, postmortem: true });
   });
 
-  it('rejects when a file cannot be read, in a worker too', async () => {
+  it('a file that cannot be read is one file-unreadable error of its own (issue 12), in a worker too', async () => {
     const settings = resolveRuleSettings({});
-    await expect(lintFiles(['missing.md'], { cwd, settings, workers: 0 })).rejects.toThrow(/ENOENT/);
-    await expect(lintFiles(['missing.md'], { cwd, settings, workers: 1, workerEntry: sourceWorker })).rejects.toThrow(/ENOENT/);
+    await writeFile(join(cwd, 'ok.md'), runbook(1));
+    for (const workers of [0, 1]) {
+      const results = await lintFiles(['missing.md', 'ok.md'], { cwd, settings, workers, workerEntry: sourceWorker });
+      expect(results[0]?.messages.map((m) => [m.ruleId, m.line, m.column, m.severity]), `workers ${workers}`).toEqual([['file-unreadable', 1, 1, 2]]);
+      expect(results[0]?.messages[0]?.message).toMatch(/ENOENT/);
+      expect(results[1]?.filePath).toBe('ok.md');
+      expect(results[1]?.messages.some((m) => m.ruleId === 'file-unreadable')).toBe(false);
+    }
   });
 
   it('starts the worker entry it is given (no tsx in src/: tests hand it the source worker)', async () => {
