@@ -20,8 +20,9 @@ import type { ParamDeclaration } from './frontmatter.js';
 import { mergeFrontMatter, newFrontMatter, readFrontMatter } from './frontmatter.js';
 import { commandIdBase, IdAllocator, promqlIdBase } from './ids.js';
 import type { PlaceholderHit } from './placeholders.js';
-import { commandPlaceholders, escapeExistingPlaceholders, kubectlSlots, substitute } from './placeholders.js';
-import { looksLikePromql, promqlPlaceholders, promqlShape } from './promql.js';
+import { commandPlaceholders, definedVariables, escapeExistingPlaceholders, kubectlSlots, substitute } from './placeholders.js';
+import type { TemplateHit } from './promql.js';
+import { looksLikePromql, promqlPlaceholders, promqlShape, promqlTemplateHits, withStandIns } from './promql.js';
 import type { Candidate, Conversion, FileReport, ImportedKind, ImportedParam, ImportedStep, ProseFence, ProseReason } from './report.js';
 import { appendAll } from '../format/extent.js';
 
@@ -311,16 +312,18 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     report.prose.push({ line, lang, reason });
   };
 
-  const noteHits = (hits: readonly PlaceholderHit[]): void => {
-    for (const hit of hits) params.note(hit.name, hit.raw, hit.description, hit.priority);
+  const noteHits = (hits: readonly TemplateHit[]): void => {
+    for (const hit of hits) params.note(hit.name, hit.raw, hit.description, hit.priority, hit.default);
   };
 
   const convertPromql = (node: Code, lang: string): void => {
     const escaped = escapeExistingPlaceholders(node.value);
-    const hits = promqlPlaceholders(escaped);
+    // Label-matcher strings, and outside them `[$__rate_interval]`, `<target>`, `$WINDOW` (never sent as written).
+    const outside = promqlTemplateHits(escaped);
+    const hits = [...promqlPlaceholders(escaped), ...outside];
     noteHits(hits);
     const body = substitute(escaped, hits);
-    const id = ids.next(promqlIdBase(promqlShape(node.value).metrics));
+    const id = ids.next(promqlIdBase(promqlShape(withStandIns(node.value, promqlTemplateHits(node.value))).metrics));
     const step: ImportedStep = { id, kind: 'promql', line: node.position!.start.line + 1 };
     report.steps.push(step);
     splices.push({
@@ -363,7 +366,12 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     let session: string | undefined;
     const pending: Array<{ hits: PlaceholderHit[]; descriptions: Map<string, string> }> = [];
 
-    for (const piece of splitConsole(node.value)) {
+    const pieces = splitConsole(node.value);
+    // Loop variables, `read` targets and inline assignments are the script's own; whole-line `X=…` become params.
+    const shellDefined = definedVariables(
+      pieces.flatMap((p) => (p.type === 'command' && !ASSIGNMENT.test(p.text) ? [p.text] : [])).join('\n'),
+    );
+    for (const piece of pieces) {
       const line = fenceLine + piece.line;
       if (piece.type === 'other') {
         blocks.push({ type: 'text', raw: piece.raw, line, reason: 'output' });
@@ -387,7 +395,10 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       }
 
       const escaped = escapeExistingPlaceholders(piece.text);
-      const hits = commandPlaceholders(escaped);
+      // A kubectl step has no shell: a variable another command of the fence set would reach kubectl as `$X`.
+      const probe = splitCommandLine(escaped);
+      const noShell = KUBECTL_FAMILY.has(probe.words[0]?.value ?? '') && probe.problems.length === 0;
+      const hits = commandPlaceholders(escaped, noShell ? new Set() : shellDefined);
       const substituted = substitute(escaped, hits);
       const slots = kubectlSlots(substituted);
       const text = substitute(substituted, slots.hits);
@@ -523,12 +534,14 @@ ${renderFence(runner, binMeta ? `{${binMeta}}` : '', text)}
       prose(line, lang, 'unclosed');
       return;
     }
+    // Placeholders outside label strings (`[$__rate_interval]`, `<target>`) stand in as values for recognition.
+    const probe = withStandIns(node.value, promqlTemplateHits(node.value));
     if (lang === 'promql') {
-      if (promqlShape(node.value).parses) convertPromql(node, lang);
+      if (promqlShape(probe).parses) convertPromql(node, lang);
       else prose(line, lang, 'promql-syntax');
       return;
     }
-    if (TEXT_LANGS.has(lang) && looksLikePromql(node.value)) {
+    if (TEXT_LANGS.has(lang) && looksLikePromql(probe)) {
       convertPromql(node, lang);
       return;
     }

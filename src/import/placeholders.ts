@@ -74,19 +74,58 @@ function singleQuoted(text: string): Array<[number, number]> {
   return ranges;
 }
 
+// `$node`, `${cluster}`, `$GrafanaPodName`: a variable of any case (upper case is PLACEHOLDER_IN_TEXT's).
+const LOWER_VARIABLE = /\$\{([a-z_][A-Za-z0-9_]*|[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*)\}|\$([a-z_][A-Za-z0-9_]*|[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*)(?![A-Za-z0-9_])/g;
+
+/** Shell and environment variables a command may really mean in lower case. */
+const SHELL_LOWER = new Set(['_', 'i', 'j', 'k', 'x', 'line', 'f', 'file']);
+
+/**
+ * Variables a fence gives values itself: `for x in`, `read -r a b`, `x=…`, `export x=…`, `local x=…`. Their uses
+ * are shell, not placeholders.
+ */
+export function definedVariables(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/\bfor\s+([A-Za-z_]\w*)\s+in\b/g)) names.add(m[1]!);
+  for (const m of text.matchAll(/\bread\s+((?:-\w+\s+)*)([A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)/g)) for (const n of m[2]!.split(/\s+/)) names.add(n);
+  for (const m of text.matchAll(/(?:^|[\s;&|(`])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)\+?=/gm)) names.add(m[1]!);
+  return names;
+}
+
+/** Ranges of `{{…}}` (a go-template the original already had, escaped as `\{{…}}`): their `$x` are the template's. */
+function templateRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const m of text.matchAll(/\{\{[\s\S]*?\}\}/g)) ranges.push([m.index, m.index + m[0].length]);
+  return ranges;
+}
+
 /**
  * `$VAR`, `${VAR}` (outside single quotes, where a shell would expand them) and `<name>` (anywhere: it is
- * never shell syntax in a runbook example) in a command line.
+ * never shell syntax in a runbook example) in a command line. With `defined` (the variables the fence assigns or
+ * loops over), lower- and mixed-case `$node`, `${cluster}` too when the fence never gives them a value: nothing
+ * would, so they are placeholders (in a kubectl step no shell expands them at all).
  */
-export function commandPlaceholders(text: string): PlaceholderHit[] {
+export function commandPlaceholders(text: string, defined?: ReadonlySet<string>): PlaceholderHit[] {
   const quoted = singleQuoted(text);
+  const templates = templateRanges(text);
   const hits: PlaceholderHit[] = [];
-  for (const match of text.matchAll(PLACEHOLDER_IN_TEXT)) {
+  const matches = [...text.matchAll(PLACEHOLDER_IN_TEXT)];
+  if (defined) {
+    for (const m of text.matchAll(LOWER_VARIABLE)) {
+      const variable = m[1] ?? m[2]!;
+      if (!defined.has(variable) && !SHELL_LOWER.has(variable)) matches.push(m);
+    }
+  }
+  for (const match of matches) {
     const raw = match[0];
     const start = match.index;
     if (raw.startsWith('$') && quoted.some(([s, e]) => start >= s && start < e)) continue;
-    const name = paramNameFor(raw);
+    if (raw.startsWith('$') && templates.some(([s, e]) => start >= s && start < e)) continue;
+    const lower = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(raw)?.[1];
+    const name = lower && /[a-z]/.test(lower) ? snakeName(lower) : paramNameFor(raw);
     if (!name) continue;
+    // An upper-case variable the fence assigns itself (`for NODE in …`) stays shell too.
+    if (defined && lower && defined.has(lower)) continue;
     const inner = /^<(.+)>$/.exec(raw)?.[1];
     const described = inner && /\s/.test(inner) ? inner.charAt(0).toUpperCase() + inner.slice(1) : undefined;
     hits.push({
@@ -99,6 +138,12 @@ export function commandPlaceholders(text: string): PlaceholderHit[] {
     });
   }
   return hits;
+}
+
+/** `GrafanaPodName` → `grafana_pod_name`; undefined when not a usable param name. */
+function snakeName(variable: string): string | undefined {
+  const name = variable.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/^_+/, '');
+  return /^[a-z][a-z0-9_]*$/.test(name) ? name : undefined;
 }
 
 /** Replaces hits (non-overlapping, any order) by `{{name}}`. */

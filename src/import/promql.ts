@@ -88,3 +88,82 @@ function describeFromRaw(raw: string): string | undefined {
   if (!inner || !/\s/.test(inner)) return undefined;
   return inner.charAt(0).toUpperCase() + inner.slice(1);
 }
+
+/** Grafana's built-in dashboard variables, with the value a query run outside Grafana stands in for. */
+const GRAFANA_VARIABLES: Readonly<Record<string, { name: string; default: string; description: string }>> = {
+  $__rate_interval: { name: 'rate_interval', default: '5m', description: "Range of `rate()` windows (Grafana's `$__rate_interval`)" },
+  $__interval: { name: 'interval', default: '1m', description: "Range of windows (Grafana's `$__interval`)" },
+  $__range: { name: 'range', default: '1h', description: "Range of the query (Grafana's `$__range`)" },
+};
+
+// Outside strings and comments: Grafana variables, `<target>`, `$VAR`/`${VAR}` (a dashboard or shell variable).
+const TEMPLATE_OUTSIDE_STRINGS = /\$__(?:rate_interval|interval|range)\b|<([A-Za-z][\w.-]*)>|\$\{([A-Za-z][A-Za-z0-9_]*)\}|\$([A-Za-z][A-Za-z0-9_]*)\b/g;
+
+/** `"…"`, `'…'`, `` `…` `` and `# …` ranges of a PromQL text, where a placeholder is not a number or a range. */
+function stringsAndComments(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '#') {
+      const end = text.indexOf('\n', i);
+      ranges.push([i, end === -1 ? text.length : end]);
+      i = end === -1 ? text.length : end;
+    } else if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' && c !== '`' ? 2 : 1;
+      ranges.push([i, j + 1]);
+      i = j;
+    }
+  }
+  return ranges;
+}
+
+/** A placeholder in a query outside label strings, with the default it has (Grafana variables). */
+export interface TemplateHit extends PlaceholderHit {
+  default?: string;
+}
+
+/**
+ * Placeholders in a query outside strings and comments: `[$__rate_interval]`, `(<target> * 0.9)`, `[$WINDOW]`.
+ * A query with them does not parse as written; with each replaced by a stand-in it may.
+ */
+export function promqlTemplateHits(text: string): TemplateHit[] {
+  const skip = stringsAndComments(text);
+  const hits: TemplateHit[] = [];
+  for (const match of text.matchAll(TEMPLATE_OUTSIDE_STRINGS)) {
+    const start = match.index;
+    if (skip.some(([s, e]) => start >= s && start < e)) continue;
+    const raw = match[0];
+    const grafana = GRAFANA_VARIABLES[raw];
+    const variable = match[2] ?? match[3];
+    const name = grafana?.name ?? (variable ? snake(variable) : match[1] ? paramNameFor(raw) : undefined);
+    if (!name) continue;
+    hits.push({
+      raw,
+      name,
+      start,
+      end: start + raw.length,
+      description: grafana?.description ?? `Value of \`${raw}\` in the original runbook`,
+      priority: grafana ? 3 : 1,
+      ...(grafana ? { default: grafana.default } : {}),
+    });
+  }
+  return hits;
+}
+
+/** `GrafanaPodName` → `grafana_pod_name`, `NAMESPACE` → `namespace`. */
+export function snake(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** The text with every hit replaced by a stand-in that parses where it stands: a duration inside `[…]`, else `1`. */
+export function withStandIns(text: string, hits: readonly TemplateHit[]): string {
+  let out = text;
+  for (const hit of [...hits].sort((a, b) => b.start - a.start)) {
+    const inRange = /\[[^\]]*$/.test(text.slice(0, hit.start)) && /^[^[]*\]/.test(text.slice(hit.end));
+    out = out.slice(0, hit.start) + (inRange ? '5m' : '1') + out.slice(hit.end);
+  }
+  return out;
+}

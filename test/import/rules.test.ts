@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { splitConsole } from '../../src/import/console.js';
 import { commandIdBase, IdAllocator, promqlIdBase } from '../../src/import/ids.js';
-import { commandPlaceholders, kubectlSlots, paramNameFor } from '../../src/import/placeholders.js';
-import { looksLikePromql, promqlPlaceholders, promqlShape } from '../../src/import/promql.js';
+import { commandPlaceholders, definedVariables, escapeExistingPlaceholders, kubectlSlots, paramNameFor } from '../../src/import/placeholders.js';
+import { looksLikePromql, promqlPlaceholders, promqlShape, promqlTemplateHits, withStandIns } from '../../src/import/promql.js';
 
 describe('looksLikePromql', () => {
   it.each([
@@ -57,6 +57,32 @@ describe('commandPlaceholders', () => {
   it('skips $VARS inside single quotes (awk, go templates) but not inside double quotes', () => {
     const text = `kubectl get po -n $NS "node/$NODE" | awk '{ print $2 $X }'`;
     expect(commandPlaceholders(text).map((h) => h.raw)).toEqual(['$NS', '$NODE']);
+  });
+});
+
+describe('commandPlaceholders with the fence\'s own variables', () => {
+  it('lower- and mixed-case variables the fence never sets are placeholders; loop, read and inline ones are the script\'s', () => {
+    const defined = definedVariables('for node in $(kubectl get nodes -o name); do kubectl cordon "$node"; done\nread -r zone rest\nout=$(date)');
+    expect([...defined].sort()).toEqual(['node', 'out', 'rest', 'zone']);
+    const text = 'kubectl -n ${namespace} delete pod $GrafanaPodName "$node" $zone $out $i';
+    expect(commandPlaceholders(text, defined).map((h) => `${h.raw}→${h.name}`)).toEqual(['${namespace}→namespace', '$GrafanaPodName→grafana_pod_name']);
+    // Without the fence's variables (as before): only upper case.
+    expect(commandPlaceholders(text).map((h) => h.raw)).toEqual([]);
+  });
+
+  it('leaves `$x` inside an existing go-template alone', () => {
+    const text = escapeExistingPlaceholders('kubectl get pods -o go-template="{{range $i, $p := .items}}{{$p.metadata.name}}{{end}}" -n $ns');
+    expect(commandPlaceholders(text, new Set()).map((h) => h.raw)).toEqual(['$ns']);
+  });
+});
+
+describe('promqlTemplateHits', () => {
+  it('finds Grafana variables, `<target>` and `$VAR` outside strings and comments, and the stand-ins parse', () => {
+    const text = 'sum(rate(x_total{namespace="<namespace>"}[$__rate_interval])) / (<target> * 0.9) # not <this>';
+    const hits = promqlTemplateHits(text);
+    expect(hits.map((h) => `${h.raw}→${h.name}${h.default ? `=${h.default}` : ''}`)).toEqual(['$__rate_interval→rate_interval=5m', '<target>→target']);
+    expect(withStandIns(text, hits)).toBe('sum(rate(x_total{namespace="<namespace>"}[5m])) / (1 * 0.9) # not <this>');
+    expect(looksLikePromql(withStandIns(text, hits))).toBe(true);
   });
 });
 

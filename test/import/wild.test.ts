@@ -14,7 +14,7 @@ import { measureStyle } from './wild.js';
 /** Floors per style: files found exactly, typed fences at least (measured 2026-12-04 in the comments). */
 const STYLES: Record<string, { files: number; kubectl: number; promql: number }> = {
   'cloudnative-pg-charts': { files: 16, kubectl: 17, promql: 0 }, // 18/18 kubectl
-  'cortexproject-cortex-jsonnet': { files: 1, kubectl: 1, promql: 4 }, // 1/1, 4/4 promql
+  'cortexproject-cortex-jsonnet': { files: 1, kubectl: 1, promql: 5 }, // 1/1, 5/5 promql
   'mattrussi-gitlab-com-runbooks': { files: 424, kubectl: 18, promql: 1 }, // 19/19, 1/1
   'ministryofjustice-cloud-platform': { files: 107, kubectl: 39, promql: 2 }, // 41/42, 2/2
   'rook-rook': { files: 13, kubectl: 54, promql: 1 }, // 55/55, 1/1
@@ -50,6 +50,19 @@ describe.each(Object.entries(STYLES))('wild runbooks: %s', (style, floor) => {
       for (const step of file.report.steps) if (parsed.get(step.id) !== step.kind) failures.push(`${file.name}: step ${step.id} is ${parsed.get(step.id)}, reported ${step.kind}`);
       const lint = await lintRunbook(file.output, { path: file.name });
       for (const m of lint.messages) if (m.severity === 2) failures.push(`${file.name}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+      // No typed body keeps a placeholder a reader would replace (comment lines aside: they never run).
+      for (const step of runbook.steps) {
+        const bodies: Array<{ runner: string; body: string }> = [{ runner: step.kind, body: step.body }];
+        for (const a of step.mitigation?.actions ?? []) bodies.push({ runner: a.kind, body: a.body });
+        if (step.mitigation?.check) bodies.push({ runner: 'check', body: step.mitigation.check.body });
+        for (const { runner, body } of bodies) {
+          const code = body.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').replace(/\\\{\{[\s\S]*?\}\}/g, '');
+          // In `sh` a `$var` may be the script's own (a loop variable, `$HOME`); `<name>` never is.
+          const placeholder = runner === 'sh' || runner === 'mitigate' ? /<[A-Za-z][\w.-]*>/ : /\$\{?[A-Za-z_]\w*\}?|<[A-Za-z][\w .-]*>/;
+          const found = placeholder.exec(code);
+          if (found) failures.push(`${file.name}: step ${step.id} (${runner}) keeps \`${found[0]}\``);
+        }
+      }
       const again = importRunbook(file.output, { path: file.name });
       if (again.output !== file.output) failures.push(`${file.name}: not idempotent`);
     }

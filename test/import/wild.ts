@@ -10,7 +10,7 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { importRunbook } from '../../src/import/index.js';
 import type { ImportResult } from '../../src/import/index.js';
-import { promqlShape } from '../../src/import/promql.js';
+import { promqlShape, promqlTemplateHits, withStandIns } from '../../src/import/promql.js';
 import { splitCommandLine } from '../../src/steps/command-line.js';
 import { interactiveKubectl } from '../../src/steps/kubectl-verbs.js';
 import { REPO } from './helpers.js';
@@ -67,7 +67,8 @@ export function classifyFence(node: Code): FenceClass {
   }
   const trimmed = node.value.replace(/^\s*\$\s+/, '').trim();
   if (lang !== 'bash' && lang !== 'sh' && trimmed && commands.length <= 1) {
-    const shape = promqlShape(trimmed);
+    // `[$__rate_interval]`, `<target>`: placeholders a reader replaces before running the query.
+    const shape = promqlShape(withStandIns(trimmed, promqlTemplateHits(trimmed)));
     if (shape.parses && shape.hasSelector && shape.metrics.some((m) => /[_:]/.test(m))) return 'promql';
   }
   return 'other';
