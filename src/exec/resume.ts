@@ -15,9 +15,12 @@ import type {
   RunFinishedEvent,
   RunStartedEvent,
   StepFinishedEvent,
+  StepCommand,
   StepStartedEvent,
+  Targets,
   TimelineEvent,
 } from '../timeline/events.js';
+import { REDACTED } from '../secrets/redact.js';
 import { runRunbook, type RunOptions, type RunResult, type StepOutcome, type TimelineSink } from './executor.js';
 import { approvalGate, type Gate, type GateRequest } from './gate.js';
 import { checkRoles } from './outcome.js';
@@ -35,6 +38,21 @@ export interface InterruptedStep {
   startedAt: string;
   /** `action.finished` events recorded for it (a mitigation's actions that completed before the crash). */
   actionsFinished: number;
+  /**
+   * What it was approved to run (its last approved `gate.decided`: commands and targets), so a renamed or
+   * moved step with the same content is recognised too. Undefined for a timeline without one.
+   */
+  content?: string;
+}
+
+/**
+ * The identity of what a gated step runs: its commands (argv, or query text) and targets, without the
+ * evaluation times (which differ on every attempt).
+ */
+export function contentKey(commands: readonly StepCommand[] | undefined, targets: Targets | undefined): string {
+  const what = (commands ?? []).map((c) => (c.argv ? { argv: c.argv } : { query: c.query ?? '' }));
+  const where = targets ? { context: targets.context ?? null, namespace: targets.namespace ?? null } : {};
+  return JSON.stringify({ what, where });
 }
 
 /** What a timeline says about its run, as far as resuming needs it. */
@@ -67,6 +85,7 @@ export function readResumeState(events: readonly TimelineEvent[]): ResumeState {
   const finished = new Map<string, StepFinishedEvent>();
   const started = new Map<string, StepStartedEvent>();
   const actions = new Map<string, number>();
+  const approved = new Map<string, string>();
   let lastFinish: RunFinishedEvent | undefined;
   let sessions = 0;
   for (const event of events) {
@@ -82,6 +101,9 @@ export function readResumeState(events: readonly TimelineEvent[]): ResumeState {
         started.set(event.step, event);
         finished.delete(event.step);
         actions.set(event.step, 0);
+        break;
+      case 'gate.decided':
+        if (event.gate === 'step' && event.decision === 'approved') approved.set(event.step, contentKey(event.command, event.targets));
         break;
       case 'action.finished':
         if (event.role === 'action') actions.set(event.step, (actions.get(event.step) ?? 0) + 1);
@@ -100,7 +122,8 @@ export function readResumeState(events: readonly TimelineEvent[]): ResumeState {
   const interrupted = new Map<string, InterruptedStep>();
   for (const [id, event] of started) {
     if (!event.gated) continue;
-    interrupted.set(id, { step: id, kind: event.kind, startedAt: event.time, actionsFinished: actions.get(id) ?? 0 });
+    const content = approved.get(id);
+    interrupted.set(id, { step: id, kind: event.kind, startedAt: event.time, actionsFinished: actions.get(id) ?? 0, ...(content !== undefined ? { content } : {}) });
   }
   return { run: first.run, started: first, finished, interrupted, ...(lastFinish ? { lastFinish } : {}), sessions };
 }
@@ -119,7 +142,8 @@ export function priorOutcomes(state: ResumeState): Map<string, StepOutcome> {
   const outcomes = new Map<string, StepOutcome>();
   for (const [id, event] of state.finished) {
     const outcome: StepOutcome = { status: event.status };
-    if (event.captures) outcome.captures = { ...event.captures };
+    // A capture the redactor masked has no value any more: never replay `[REDACTED]` into a later step.
+    if (event.captures) outcome.captures = Object.fromEntries(Object.entries(event.captures).filter(([, value]) => !value.includes(REDACTED)));
     if (event.result) outcome.query = event.result;
     if (event.output) {
       outcome.process = {
@@ -143,9 +167,20 @@ export function clockTime(iso: string): string {
 }
 
 /** The warning shown at the gate of a step that may already have run. */
-export function mayHaveRunWarning(step: InterruptedStep): string {
+export function mayHaveRunWarning(step: InterruptedStep, asStep?: string): string {
   const actions = step.actionsFinished > 0 ? `; ${step.actionsFinished} of its action(s) finished before the run stopped` : '';
-  return `step \`${step.step}\` started at ${clockTime(step.startedAt)} UTC and never finished: this may already have run at ${clockTime(step.startedAt)}${actions}`;
+  const renamed = asStep !== undefined && asStep !== step.step ? `step \`${asStep}\` runs what step \`${step.step}\` was approved to run; that ` : 'step ';
+  return `${renamed}${renamed === 'step ' ? `\`${step.step}\` ` : ''}started at ${clockTime(step.startedAt)} UTC and never finished: this may already have run at ${clockTime(step.startedAt)}${actions}`;
+}
+
+/** The interrupted step a gate request is about: the same id, or (renamed, moved) the same content. */
+export function interruptedFor(request: Pick<GateRequest, 'step' | 'gate' | 'commands' | 'targets'>, interrupted: ReadonlyMap<string, InterruptedStep>): InterruptedStep | undefined {
+  if (request.gate !== 'step') return undefined;
+  const byId = interrupted.get(request.step);
+  if (byId) return byId;
+  const key = contentKey(request.commands, request.targets);
+  for (const step of interrupted.values()) if (step.content === key) return step;
+  return undefined;
 }
 
 /**
@@ -162,9 +197,9 @@ export function resumeGate(options: {
   const normal = approvalGate({ approve: options.approve, ...(options.interactive ? { interactive: options.interactive } : {}) });
   return {
     async decide(request: GateRequest) {
-      const interrupted = request.gate === 'step' ? options.interrupted.get(request.step) : undefined;
+      const interrupted = interruptedFor(request, options.interrupted);
       if (!interrupted) return normal.decide(request);
-      const warning = mayHaveRunWarning(interrupted);
+      const warning = mayHaveRunWarning(interrupted, request.step);
       await options.onWarning?.(warning, interrupted);
       if (options.approve.includes(request.step)) return { decision: 'approved', how: 'approve-flag' } satisfies GateVerdict;
       if (options.interactive) return options.interactive.decide({ ...request, reason: `${request.reason}; ${warning}` });

@@ -227,6 +227,27 @@ describe('kill -9 and resume', () => {
     expect(session.find((e) => e.type === 'step.finished' && e.step === 'restart')).toMatchObject({ status: 'ok' });
   });
 
+  it('(c″) the interrupted mitigation renamed: resume --allow-changed --approve all still warns and declines it (matched by content)', async () => {
+    const t = await setup('action-renamed');
+    const cli = startCli(['run', 'crash.md', '--json', '--approve', 'restart', '--timeline', t.timeline], {
+      cwd: t.caseDir,
+      env: t.env({ RL_SLOW_ACTION: '1' }),
+    });
+    leftovers.push(Number(await waitForFile(path.join(t.caseDir, 'action.pid'))));
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    const before = await assertIntact(t.timeline);
+    const source = readFileSync(path.join(t.caseDir, 'crash.md'), 'utf8');
+    await writeFile(path.join(t.caseDir, 'crash.md'), source.replace('{#restart ', '{#restart-gateway '));
+
+    const resumed = await runCli(['resume', 'run.jsonl', '--json', '--allow-changed', '--approve', 'all'], { cwd: t.caseDir, env: t.env() });
+    expect(resumed.stderr).toContain('may already have run');
+    expect(resumed.stderr).toContain('step `restart-gateway` runs what step `restart` was approved to run');
+    expect(await t.restarts()).toBe(1);
+    const session = (await assertIntact(t.timeline)).events.slice(before.events.length);
+    expect(session.find((e) => e.type === 'gate.decided' && e.step === 'restart-gateway')).toMatchObject({ decision: 'declined', how: 'resume' });
+  });
+
   it('refuses to resume when the runbook changed, unless --allow-changed', async () => {
     const t = await setup('changed');
     const cli = startCli(['run', 'crash.md', '--json', '--timeline', t.timeline], { cwd: t.caseDir, env: t.env({ RL_SLOW_READ: '1' }) });
