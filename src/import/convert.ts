@@ -19,6 +19,7 @@ import { KNOWN_TOOLS, splitConsole } from './console.js';
 import type { ParamDeclaration } from './frontmatter.js';
 import { mergeFrontMatter, newFrontMatter, readFrontMatter } from './frontmatter.js';
 import { commandIdBase, IdAllocator, promqlIdBase } from './ids.js';
+import { mitigationSections, shellLineReads } from './sections.js';
 import type { PlaceholderHit } from './placeholders.js';
 import { commandPlaceholders, definedVariables, escapeExistingPlaceholders, kubectlSlots, substitute } from './placeholders.js';
 import type { TemplateHit } from './promql.js';
@@ -367,6 +368,7 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
     const pending: Array<{ hits: PlaceholderHit[]; descriptions: Map<string, string> }> = [];
 
     const pieces = splitConsole(node.value);
+    const section = sections.get(node);
     // Loop variables, `read` targets and inline assignments are the script's own; whole-line `X=…` become params.
     const shellDefined = definedVariables(
       pieces.flatMap((p) => (p.type === 'command' && !ASSIGNMENT.test(p.text) ? [p.text] : [])).join('\n'),
@@ -421,12 +423,23 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
       const readOnly = kubeLike && isReadOnlyKubectl(argv);
       const pureKubectl = kubeLike && problems.length === 0;
       const runner: 'kubectl' | 'sh' = pureKubectl ? 'kubectl' : 'sh';
-      // A kubectl that may write is a change: it goes behind a mitigation's gate.
-      const mitigation = kubeLike && !readOnly;
+      // A kubectl that may write is a change: it goes behind a mitigation's gate. Under a Mitigation heading any
+      // command is the change the author means, unless it plainly only reads.
+      const bySection =
+        section !== undefined &&
+        !(pureKubectl ? readOnly : shellLineReads(text, (segment) => splitCommandLine(segment).words.map((w) => w.value), isReadOnlyKubectl));
+      const mitigation = (kubeLike && !readOnly) || bySection;
       const kind: ImportedKind = mitigation ? 'mitigate' : runner;
       const bin = runner === 'kubectl' && program !== 'kubectl' ? program : undefined;
       const id = ids.next(commandIdBase(text));
-      const step: ImportedStep = { id, kind, line, ...(mitigation ? { action: runner } : {}), ...(bin ? { bin } : {}) };
+      const step: ImportedStep = {
+        id,
+        kind,
+        line,
+        ...(mitigation ? { action: runner } : {}),
+        ...(bin ? { bin } : {}),
+        ...(mitigation && !(kubeLike && !readOnly) ? { section } : {}),
+      };
       const binMeta = bin ? `bin=${bin}` : '';
       const rendered = mitigation
         ? `:::mitigate{#${id}}
@@ -497,6 +510,7 @@ ${renderFence(runner, binMeta ? `{${binMeta}}` : '', text)}
     return true;
   };
 
+  const sections = mitigationSections(tree);
   const parents = new Map<Nodes, Parent>();
   visit(tree, (node, _index, parent) => {
     if (parent) parents.set(node as Nodes, parent);

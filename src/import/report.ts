@@ -51,6 +51,8 @@ export interface ImportedStep {
   action?: 'kubectl' | 'sh';
   /** A kubectl-compatible CLI other than kubectl (`oc`), written as the fence's `bin` attribute. */
   bin?: string;
+  /** For a `mitigate` made so by where it stands (a command that may not write, under this heading). */
+  section?: string;
   /** 1-based line in the input of the command or query. */
   line: number;
   /** For `mitigate`: input line of the "monitor recovery" query that became its verifying `check`. */

@@ -34,7 +34,7 @@ describe('import of the prometheus-operator runbooks corpus', () => {
     expect(totalsOf(imported.map((f) => f.report))).toEqual({
       files: 117,
       changed: 27,
-      steps: { promql: 14, kubectl: 26, sh: 13, mitigate: 6 },
+      steps: { promql: 14, kubectl: 26, sh: 10, mitigate: 9 },
       params: 14,
       prose: { output: 8, 'interactive-session': 1, 'interactive-command': 5, 'not-promql': 3, 'no-command': 3, unclosed: 1, nested: 0, language: 0, 'promql-syntax': 0 },
       candidates: 27,

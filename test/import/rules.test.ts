@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { importRunbook } from '../../src/import/index.js';
+import { parseRunbook } from '../../src/parse/index.js';
 import { splitConsole } from '../../src/import/console.js';
 import { commandIdBase, IdAllocator, promqlIdBase } from '../../src/import/ids.js';
 import { commandPlaceholders, definedVariables, escapeExistingPlaceholders, kubectlSlots, paramNameFor } from '../../src/import/placeholders.js';
@@ -156,5 +158,61 @@ describe('ids', () => {
     expect(ids.next(promqlIdBase(['job:rate5m']))).toBe('job-rate5m');
     expect(ids.next(promqlIdBase(['job:rate5m']))).toBe('job-rate5m-2');
     expect(ids.next('2xx')).toBe('step-2xx');
+  });
+});
+
+describe('commands under a mitigation heading', () => {
+  const source = [
+    '# Node down',
+    '',
+    '## Investigation',
+    '',
+    '```shell',
+    'systemctl restart kubelet',
+    '```',
+    '',
+    'Mitigation',
+    '----------',
+    '',
+    '1. Check it:',
+    '   ```shell',
+    '   systemctl status kubelet',
+    '   ```',
+    '2. Restart it:',
+    '   ```shell',
+    '   sudo systemctl restart kubelet',
+    '   ```',
+    '3. Look at the pods:',
+    '   ```shell',
+    '   kubectl get pods -n kube-system | grep kubelet',
+    '   ```',
+    '',
+    '### Fix the config',
+    '',
+    '```shell',
+    'cat /etc/kubernetes/kubelet.conf | tee /tmp/backup',
+    '```',
+    '',
+    '## Prevention',
+    '',
+    '```shell',
+    '$ gitlab-ctl reconfigure',
+    '```',
+    '',
+  ].join('\n');
+
+  it('become gated mitigations unless they plainly only read (setext and nested headings count, the next section ends it)', () => {
+    const { output, report } = importRunbook(source, { path: 'node.md' });
+    expect(report.steps.map((s) => `${s.kind}${s.action ? `(${s.action})` : ''} ${s.section ?? '-'} @${s.line}`)).toEqual([
+      'sh - @6',
+      'sh - @14',
+      'mitigate(sh) Mitigation @18',
+      'sh - @22',
+      'mitigate(sh) Fix the config @28',
+      'sh - @34',
+    ]);
+    const { file } = parseRunbook(output, { path: 'node.md' });
+    expect(file.messages.filter((m) => m.fatal)).toEqual([]);
+    expect(importRunbook(output, { path: 'node.md' }).output).toBe(output);
   });
 });
