@@ -21,6 +21,7 @@ export const PARSE_RULES = {
   'mitigate-extra-check': 'A `mitigate` holds more than one `check` fence.',
   'mitigate-invalid-content': 'A `mitigate` holds something that cannot be part of one mitigation (a nested step container, a `promql` or `mitigate` fence).',
   'mitigate-no-action': 'A `mitigate` has no action command.',
+  'nesting-too-deep': 'Containers, block quotes or lists nest past the parser\'s limits (32 `:::`, 32 `>`, list items indented 128 columns); the file is not read further.',
   'unclosed-container': 'A `:::kind` container has no closing `:::` line.',
   'unclosed-fence': 'A step fence has no closing fence.',
   'unknown-attribute': 'An attribute its step kind does not know.',

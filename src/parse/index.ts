@@ -7,6 +7,7 @@ import { RunbookBuilder } from './build.js';
 import { Reporter, type ParseRuleId } from './diagnostics.js';
 import type { Runbook } from '../model/index.js';
 import { LineIndex } from './positions.js';
+import { findTooDeep, type TooDeep } from './limits.js';
 
 export { PARSE_RULES, type ParseRuleId } from './diagnostics.js';
 export { FRONTMATTER_SCHEMA } from './frontmatter.js';
@@ -45,6 +46,8 @@ export function parseRunbook(source: string, options: ParseOptions = {}): ParseR
   const file = options.path === undefined ? new VFile({ value: text }) : new VFile({ path: options.path, value: text });
   try {
     const lines = new LineIndex(text);
+    const tooDeep = findTooDeep(text);
+    if (tooDeep) return tooDeepResult(text, file, lines, tooDeep, options.path);
     const builder = new RunbookBuilder(text, lines, new Reporter(file, lines), options.path);
     const runbook = builder.build();
     return { runbook, file, blocks: builder.tree!, source: text };
@@ -66,4 +69,13 @@ export function parseRunbook(source: string, options: ParseOptions = {}): ParseR
     if (options.path !== undefined) runbook.path = options.path;
     return { runbook, file, blocks: { type: 'root', children: [] }, source: text };
   }
+}
+
+/** The result of a file that nests past the limits: one error at the line, no steps (nothing else is read). */
+function tooDeepResult(text: string, file: VFile, lines: LineIndex, tooDeep: TooDeep, path: string | undefined): ParseResult {
+  new Reporter(file, lines).error('nesting-too-deep', `${tooDeep.message}; flatten the document`, tooDeep.offset, tooDeep.end);
+  const title = path ? (path.split('/').pop() ?? path).replace(/\.md$/i, '') : 'Untitled runbook';
+  const runbook: Runbook = { meta: { title, alerts: [], owners: [], params: {}, extra: {} }, sections: { title, depth: 0, children: [] }, steps: [] };
+  if (path !== undefined) runbook.path = path;
+  return { runbook, file, blocks: { type: 'root', children: [] }, source: text };
 }

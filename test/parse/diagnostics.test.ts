@@ -8,6 +8,13 @@ const T = '# T';
 /** Each case: a source, and the one diagnostic it must give (rule id, start, end, severity). */
 const cases: { name: string; source: string; ruleId: string; at: string; end?: string; fatal?: boolean; message?: RegExp; count?: number }[] = [
   {
+    name: 'containers nested past the limit',
+    source: md(T, '', ...Array.from({ length: 40 }, () => ':::note'), 'x', ...Array.from({ length: 40 }, () => ':::')),
+    ruleId: 'nesting-too-deep',
+    at: '35:1',
+    message: /33 `:::` containers open at once; at most 32/,
+  },
+  {
     name: 'unclosed container',
     source: md(T, '', ':::promql{#a}', 'up', '', 'more text'),
     ruleId: 'unclosed-container',

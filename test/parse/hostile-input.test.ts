@@ -77,3 +77,22 @@ describe('NUL and the stand-in characters', () => {
     }
   });
 });
+
+describe('pathological nesting (issue 12 §10)', () => {
+  it.each([
+    ['3,000 nested containers', `# N\n\n${':::note\n'.repeat(3000)}x\n${':::\n'.repeat(3000)}`, 35],
+    ['5,000 block quotes', `# D\n\n${'>'.repeat(5000)} x\n`, 3],
+    ['3,000 nested list items', `# L\n\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i)}- x\n`).join('')}`, 68],
+  ])('%s: one positioned nesting-too-deep error, never a stack overflow', (_name, source, line) => {
+    const { file, runbook } = parseRunbook(source);
+    expect(file.messages.map((m) => [m.ruleId, m.line])).toEqual([['nesting-too-deep', line]]);
+    expect(runbook.steps).toEqual([]);
+  });
+
+  it('nesting within the limits parses as before', () => {
+    const source = `# Q\n\n${'>'.repeat(32)} x\n\n${Array.from({ length: 64 }, (_, i) => `${'  '.repeat(i)}- x\n`).join('')}\n\`\`\`promql {#q}\nup\n\`\`\`\n`;
+    const { file, runbook } = parseRunbook(source);
+    expect(file.messages.filter((m) => m.ruleId === 'nesting-too-deep' || m.ruleId === 'internal-error')).toEqual([]);
+    expect(runbook.steps.map((s) => s.id)).toEqual(['q']);
+  });
+});
