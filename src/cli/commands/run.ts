@@ -230,7 +230,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
     });
     if (mode === 'dry-run' && !options.json) {
       // The plan shows argv with param values, which can be secrets.
-      write(redactor(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath })));
+      write(redactor(renderPlan(result.plan, { title: runbook.meta.title, path: file, at, targets, params, timeline: timelinePath, redact: redactor })));
     } else if (!options.json && !ui) {
       write(renderOutcome(result.outcome, { ascii }));
       // The interactive UI's summary already shows the timeline and the commands to export or resume it.

@@ -2,6 +2,7 @@
  * Plain output of `runbook run`: one line per timeline event (readable in CI logs, no cursor movement),
  * and the printed plan of a dry run. Only strings are built here; the command writes them.
  */
+import { redactDeep } from '../../secrets/redact.js';
 import type { PlannedCheck, PlannedCommand, PlannedStep } from '../../exec/index.js';
 import type { RecordedSeries, StepCommand, StepStatus, Targets, TimelineEvent } from '../../timeline/events.js';
 import { formatValue } from '../../format/number.js';
@@ -124,6 +125,11 @@ export interface PlanHeader {
   targets: Targets;
   params: Record<string, string>;
   timeline?: string;
+  /**
+   * Applied to every value before it is quoted for display: once quoted, a newline reads `\n`, and a rule
+   * anchored at a word or line start (`Cookie:`, `-p'…'`) no longer sees its anchor.
+   */
+  redact?: (text: string) => string;
 }
 
 /** The fully resolved plan of a dry run, for people. */
@@ -131,7 +137,8 @@ export function renderPlan(plan: readonly PlannedStep[], header: PlanHeader): st
   const out: string[] = [];
   out.push(`Plan: ${header.title} (${header.path})  [dry run: nothing is executed]`);
   const params = Object.entries(header.params);
-  if (params.length) out.push(`Params: ${params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
+  const r = header.redact ?? ((text: string) => text);
+  if (params.length) out.push(`Params: ${params.map(([k, v]) => `${k}=${JSON.stringify(r(v))}`).join(' ')}`);
   out.push(`Prometheus: ${header.targets.prometheus ?? '(none)'}  at ${header.at ? header.at.toISOString() : 'now (when each query runs)'}`);
   out.push(
     `Kubernetes: context ${header.targets.context ?? '(kubeconfig default)'}  namespace ${header.targets.namespace ?? '(kubeconfig default)'}` +
@@ -140,11 +147,11 @@ export function renderPlan(plan: readonly PlannedStep[], header: PlanHeader): st
   out.push('');
   plan.forEach((step, i) => {
     out.push(`${i + 1}. ${step.id}  ${step.kind}  ${step.gated ? `GATED (${step.reason ?? 'changes a system'})` : 'read-only'}${step.title ? `  — ${step.title}` : ''}`);
-    if (step.command) out.push(...commandLines(step.command, '   '));
-    if (step.check) out.push(...checkLines(step.check, '   '));
+    if (step.command) out.push(...commandLines(step.command, '   ', r));
+    if (step.check) out.push(...checkLines(step.check, '   ', r));
     if (step.logs) {
       const l = step.logs;
-      if (l.process) out.push(...commandLines(l.process, '   '));
+      if (l.process) out.push(...commandLines(l.process, '   ', r));
       else out.push(`   loki ${l.loki}  ${l.query}`);
       out.push(`   window ${l.windowMs / 60_000} min, limit ${l.limit}${l.match ? `, match /${l.match.source}/` : ''}`);
     }
@@ -153,11 +160,11 @@ export function renderPlan(plan: readonly PlannedStep[], header: PlanHeader): st
       out.push(`   ${t.backend} ${t.url}  ${t.traceId !== undefined ? `trace ${t.traceId}` : `search ${t.search} (${t.pick} within ${t.windowMs / 60_000} min)`}`);
     }
     if (step.mitigation) {
-      step.mitigation.actions.forEach((a, n) => out.push(`   action ${n + 1}:`, ...commandLines(a, '     ')));
+      step.mitigation.actions.forEach((a, n) => out.push(`   action ${n + 1}:`, ...commandLines(a, '     ', r)));
       if (step.mitigation.verify) {
-        out.push(`   verify (every ${step.mitigation.everyMs / 1000}s within ${step.mitigation.withinMs / 1000}s):`, ...checkLines(step.mitigation.verify, '     '));
+        out.push(`   verify (every ${step.mitigation.everyMs / 1000}s within ${step.mitigation.withinMs / 1000}s):`, ...checkLines(step.mitigation.verify, '     ', r));
       }
-      step.mitigation.rollback.forEach((a, n) => out.push(`   rollback ${n + 1} (own gate):`, ...commandLines(a, '     ')));
+      step.mitigation.rollback.forEach((a, n) => out.push(`   rollback ${n + 1} (own gate):`, ...commandLines(a, '     ', r)));
     }
     if (step.captures.length) out.push(`   captures: ${step.captures.map((c) => `${c.name}=${c.source}`).join('; ')}`);
     if (step.onFail === 'stop') out.push('   on-fail: stop');
@@ -166,17 +173,17 @@ export function renderPlan(plan: readonly PlannedStep[], header: PlanHeader): st
   return `${out.join('\n')}\n`;
 }
 
-function checkLines(check: PlannedCheck, pad: string): string[] {
+function checkLines(check: PlannedCheck, pad: string, r: (text: string) => string): string[] {
   const rule = [
     check.expectation ? `expect ${check.expectation.source.trim()}` : check.command?.runner === 'promql' || check.of ? 'alert-style: passes when no series' : undefined,
     check.command && check.command.runner !== 'promql' ? `expect-exit ${check.expectExit}` : undefined,
     check.match ? `match /${check.match.source}/` : undefined,
   ].filter(Boolean);
-  const lines = check.of !== undefined ? [`${pad}of: ${check.of}`] : check.command ? commandLines(check.command, pad) : [];
+  const lines = check.of !== undefined ? [`${pad}of: ${check.of}`] : check.command ? commandLines(check.command, pad, r) : [];
   return [...lines, `${pad}${rule.join(', ')}`];
 }
 
-function commandLines(command: PlannedCommand, pad: string): string[] {
+function commandLines(command: PlannedCommand, pad: string, r: (text: string) => string): string[] {
   if (command.runner === 'promql') {
     const when = command.at ? command.at.toISOString() : 'now';
     return [
@@ -184,9 +191,9 @@ function commandLines(command: PlannedCommand, pad: string): string[] {
       `${pad}target: prometheus ${command.prometheus ?? '(none)'}  ${command.range ? `range ${command.range.ms / 1000}s ending ${when}, step ${command.range.stepSeconds}s` : `at ${when}`}`,
     ];
   }
-  const lines = [`${pad}argv: ${JSON.stringify(command.argv)}`];
+  const lines = [`${pad}argv: ${JSON.stringify(redactDeep(command.argv, r))}`];
   const env = Object.entries(command.env).filter(([k]) => k !== 'KUBECONFIG');
-  if (env.length) lines.push(`${pad}env: ${env.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
+  if (env.length) lines.push(`${pad}env: ${env.map(([k, v]) => `${k}=${JSON.stringify(r(v))}`).join(' ')}`);
   if (command.runner === 'kubectl') {
     const t = command.target ?? {};
     lines.push(`${pad}target: kube context ${t.context ?? '(default)'}  namespace ${t.namespace ?? '(default)'}${t.kubeconfig ? `  kubeconfig ${t.kubeconfig}` : ''}`);
