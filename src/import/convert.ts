@@ -369,6 +369,16 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
 
     const pieces = splitConsole(node.value);
     const section = sections.get(node);
+    const fenceStart = node.position!.start.offset!;
+    const lineStart = source.lastIndexOf('\n', fenceStart - 1) + 1;
+    const previousLine = lineStart === 0 ? '' : source.slice(source.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1);
+    // Only the first block can follow the paragraph; later ones follow a fence of this replacement.
+    let afterParagraph = source.slice(lineStart, fenceStart).trim() === '' && previousLine.trim() !== '' && !/^\s*(?:[`~]{3,}|:::)/.test(previousLine);
+    // A closing `:::` with text on the next line (or at the very end) would join that paragraph on GitHub.
+    const fenceEnd = node.position!.end.offset!;
+    const nextLineStart = source.indexOf('\n', fenceEnd);
+    const nextLine = nextLineStart === -1 ? undefined : source.slice(nextLineStart + 1, (source.indexOf('\n', nextLineStart + 1) + 1 || source.length + 1) - 1);
+    const beforeText = nextLine === undefined || (nextLine.trim() !== '' && !/^\s*(?:[`~]{3,}|:::|#)/.test(nextLine));
     // Loop variables, `read` targets and inline assignments are the script's own; whole-line `X=…` become params.
     const shellDefined = definedVariables(
       pieces.flatMap((p) => (p.type === 'command' && !ASSIGNMENT.test(p.text) ? [p.text] : [])).join('\n'),
@@ -441,12 +451,15 @@ export function importRunbook(source: string, options: ImportOptions = {}): Impo
         ...(mitigation && !(kubeLike && !readOnly) ? { section } : {}),
       };
       const binMeta = bin ? `bin=${bin}` : '';
-      const rendered = mitigation
-        ? `:::mitigate{#${id}}
-${renderFence(runner, binMeta ? `{${binMeta}}` : '', text)}
-:::`
-        : renderFence(runner, `{#${id}${binMeta ? ` ${binMeta}` : ''}}`, text);
+      // Right after a paragraph line a `:::` line would continue the paragraph (CommonMark's lazy continuation),
+      // while a fence interrupts it: there the mitigation takes its short form, one ```mitigate fence.
+      const rendered = !mitigation
+        ? renderFence(runner, `{#${id}${binMeta ? ` ${binMeta}` : ''}}`, text)
+        : (afterParagraph || beforeText) && !bin
+          ? renderFence('mitigate', `{#${id}${runner === 'sh' ? ' run=sh' : ' run=kubectl'}}`, text)
+          : `${afterParagraph ? '\n' : ''}:::mitigate{#${id}}\n${renderFence(runner, binMeta ? `{${binMeta}}` : '', text)}\n:::${beforeText ? '\n' : ''}`;
       blocks.push({ type: 'step', text, rendered, step, meta: binMeta ? `{${binMeta}}` : '' });
+      afterParagraph = false;
       if (opensSession(words.map((w) => w.value))) session = program;
     }
 

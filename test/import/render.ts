@@ -26,5 +26,7 @@ export function renderedStructure(markdown: string): string {
     .replace(/<p>:::mitigate(?:\{[^<]*\})?\n/g, '<p>')
     .replace(/\n:::<\/p>/g, '</p>')
     .replace(/<pre><code[^>]*>[\s\S]*?<\/code><\/pre>/g, '<pre/>')
-    .replace(/<pre\/>(?:\s*<pre\/>)+/g, '<pre/>');
+    .replace(/<pre\/>(?:\s*<pre\/>)+/g, '<pre/>')
+    // A removed `<p>:::</p>` at the very end leaves its line break: whitespace that renders as nothing.
+    .trimEnd();
 }

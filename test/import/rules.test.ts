@@ -216,3 +216,14 @@ describe('commands under a mitigation heading', () => {
     expect(importRunbook(output, { path: 'node.md' }).output).toBe(output);
   });
 });
+
+describe('a mitigation right after a paragraph line', () => {
+  it('takes the short form (a fence interrupts a paragraph, a `:::` line would continue it)', () => {
+    const source = '# Pods\n\n## Mitigation\n\nDelete the stuck pod:\n```shell\nkubectl -n payments delete pod gw-1\n```\nThen wait.\n';
+    const { output, report } = importRunbook(source, { path: 'p.md' });
+    expect(output).toContain('Delete the stuck pod:\n```mitigate {#delete-pod-gw-1 run=kubectl}\nkubectl -n payments delete pod gw-1\n```\nThen wait.');
+    const { runbook } = parseRunbook(output, { path: 'p.md' });
+    expect(runbook.steps.map((s) => [s.id, s.kind, s.mitigation?.actions[0]?.kind])).toEqual([['delete-pod-gw-1', 'mitigate', 'kubectl']]);
+    expect(report.steps.map((s) => s.kind)).toEqual(['mitigate']);
+  });
+});

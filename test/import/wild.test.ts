@@ -4,7 +4,13 @@
  * share of plain kubectl/oc fences and PromQL fences that became steps stays above a floor set just below what
  * was measured (printed, so a change shows).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/cli/commands/run.js';
+import { fakeKubectl, memoryIO } from '../exec/helpers.js';
+import { renderedStructure } from './render.js';
 import { lintRunbook } from '../../src/lint/index.js';
 import { parseRunbook } from '../../src/parse/index.js';
 import { importRunbook } from '../../src/import/index.js';
@@ -68,4 +74,35 @@ describe.each(Object.entries(STYLES))('wild runbooks: %s', (style, floor) => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it('every changed file renders as before (same HTML apart from the fences and the `:::` lines)', () => {
+    const differ = files.filter((f) => f.report.changed && renderedStructure(f.output) !== renderedStructure(f.source)).map((f) => f.name);
+    expect(differ).toEqual([]);
+  }, 120_000);
+
+  it('every file with steps plans with --dry-run when its params are given, running nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runbook-wild-dry-'));
+    const kubectl = fakeKubectl();
+    try {
+      const failures: string[] = [];
+      let planned = 0;
+      for (const [i, file] of files.entries()) {
+        if (file.report.steps.length === 0) continue;
+        const { runbook } = parseRunbook(file.output, { path: file.name });
+        const target = join(root, `${i}.md`);
+        writeFileSync(target, file.output);
+        const param = Object.keys(runbook.meta.params).map((name) => `${name}=example-${name.replace(/_/g, '-')}`);
+        const io = memoryIO({ env: { ...process.env, PATH: kubectl.path }, cwd: root });
+        const code = await runCommand(target, { dryRun: true, param, timeline: join(root, `${i}.jsonl`), prometheus: 'http://127.0.0.1:9' }, io);
+        if (code !== 0) failures.push(`${file.name}: exit ${code}: ${io.err().split('\n')[0]}`);
+        planned++;
+      }
+      console.log(`${style}: ${planned} files planned with --dry-run`);
+      expect(failures).toEqual([]);
+      expect(kubectl.calls()).toEqual([]);
+    } finally {
+      kubectl.cleanup();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
