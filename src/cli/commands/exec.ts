@@ -177,7 +177,6 @@ export async function execCommand(
         host,
         env: io.env,
         cwd: io.cwd,
-        redact: [],
         ...deps.exec,
         prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
       },

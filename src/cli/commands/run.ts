@@ -221,8 +221,6 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
         host: hostname(),
         env: io.env,
         cwd: io.cwd,
-        // Redaction happens at the sink (all events, all fields), not per field in the executor.
-        redact: [],
         ...(responseCap !== undefined ? { maxResponseBytes: responseCap } : {}),
         ...deps.exec,
         prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
