@@ -137,7 +137,7 @@ function fallback(input: NotebookInput, clock: (ms: number) => string, byStep: M
     const info = input.incident.steps.get(id);
     out.push(`## ${info?.title ?? id} (${code(id)})`);
     if (info?.command?.query) out.push(fenced(info.command.query, 'promql'));
-    else if (info?.command?.argv) out.push(fenced(commandLine(info.command, 10_000) ?? '', info.kind === 'sh' ? 'sh' : 'kubectl'));
+    else if (info?.command?.argv) out.push(fenced(commandLine(info.command, 10_000) ?? '', info.command.argv[0] === 'kubectl' ? 'kubectl' : 'sh'));
     out.push(stepResults(events, input.incident, clock));
   }
   return out.join('\n\n');
