@@ -8,6 +8,7 @@ import type { ExecutorSection } from './executor.js';
 import type { LintSection, ScalingSection } from './lint.js';
 import type { StartupSection } from './startup.js';
 import type { TracesSection } from './traces.js';
+import type { SafetySection } from './safety.js';
 
 /** The machine the numbers come from. */
 export interface Machine {
@@ -71,6 +72,7 @@ export interface Results {
   executor?: ExecutorSection;
   scaling?: ScalingSection;
   traces?: TracesSection;
+  safety?: SafetySection;
   goals: Goal[];
 }
 
@@ -123,6 +125,10 @@ export function evaluateGoals(results: Omit<Results, 'goals'>): Goal[] {
   goals.push(atMost('50,000-line file linted in < 3 s', large ? large.ms.median / 1000 : undefined, 3, ' s', 2, scaling?.skipped));
   goals.push(atMost('50,000-line file peak RSS < 400 MB', large?.rssMB?.max, 400, ' MB', 0, scaling?.skipped));
   goals.push(atMost('critical path of a 10,000-span trace < 100 ms', results.traces?.ms.median, 100, ' ms', 1));
+  // The proxy is started once per run: it should cost no more than a few plain kubectl calls.
+  const safety = results.safety;
+  goals.push(atMost('read-only kubectl proxy start ≤ 3× one plain `kubectl get`', safety ? safety.proxyMs.median / safety.kubectlMs.median : undefined, 3, '×', 2));
+  goals.push(atMost('redaction of a 4 KiB event < 1 ms', safety ? safety.redactUs.median / 1000 : undefined, 1, ' ms', 3));
   return goals;
 }
 
@@ -215,6 +221,11 @@ export function renderMarkdown(results: Results): string {
   if (traces) {
     out.push(`### Trace analysis (${traces.spans} spans, ${traces.runs} runs in process)`, '');
     out.push(`\`analyzeTrace\` (tree, critical path, bottleneck, errors, waterfall rows): median ${f1(traces.ms.median)} ms, min ${f1(traces.ms.min)} ms, max ${f1(traces.ms.max)} ms; ${traces.criticalSections} critical-path sections, bottleneck ${traces.bottleneck}.`, '');
+  }
+  const safety = results.safety;
+  if (safety) {
+    out.push(`### Safety costs (${safety.runs} runs)`, '');
+    out.push(`Read-only \`kubectl proxy\` start and stop (once per run and context): median ${f1(safety.proxyMs.median)} ms (min ${f1(safety.proxyMs.min)}, max ${f1(safety.proxyMs.max)}); one plain \`kubectl get pods\` against the same stub: median ${f1(safety.kubectlMs.median)} ms. Redacting one \`step.finished\` event with a 4 KiB excerpt: ${f1(safety.redactUs.median)} µs, against ${f1(safety.stringifyUs.median)} µs to serialise it.`, '');
   }
   out.push('### Goals', '', '| goal | measured | met | note |', '|---|---:|---|---|');
   for (const g of results.goals) out.push(`| ${g.goal} | ${g.actual} | ${g.met === null ? 'not measured' : g.met ? 'yes' : '**no**'} | ${(g.note ?? '').replaceAll('|', '\\|')} |`);

@@ -24,11 +24,12 @@ import { describeMachine, evaluateGoals, renderMarkdown, spliceReport } from './
 import type { Results } from './report.js';
 import { benchStartup } from './startup.js';
 import { benchTraces } from './traces.js';
+import { benchSafety } from './safety.js';
 import { commandAvailable, ensureBuilt, writePeerConfigs } from './tools.js';
 import type { BenchPaths, ToolId } from './tools.js';
 import { scalingVerdict } from './lint.js';
 
-const SECTIONS = ['lint', 'startup', 'executor', 'scaling', 'traces'] as const;
+const SECTIONS = ['lint', 'startup', 'executor', 'scaling', 'traces', 'safety'] as const;
 type SectionId = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npx tsx bench/run.ts [options]
@@ -165,6 +166,17 @@ async function main(): Promise<number> {
   if (only.has('traces')) {
     log('trace analysis, 10,000 spans …');
     partial.traces = benchTraces({ runs: quick ? 5 : 30, seed });
+  }
+
+  if (only.has('safety')) {
+    log('safety: read-only kubectl proxy start, redaction per event …');
+    const { startKubeStub } = await import('../test/sandbox/kube-stub.js');
+    const stub = await startKubeStub();
+    try {
+      partial.safety = await benchSafety({ runs: quick ? 3 : 15, kubeEnv: stub.env });
+    } finally {
+      await stub.stop();
+    }
   }
 
   partial.durationSec = (performance.now() - started) / 1000;
