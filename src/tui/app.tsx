@@ -26,6 +26,11 @@ export interface RunAppProps {
   viewerHeight?: number;
   now: () => number;
   onNote: (text: string) => void;
+  /**
+   * The operator typed an ad-hoc step with `:` (`kind body`), in the section they were in. Without it the
+   * `:` key does nothing.
+   */
+  onAdhoc?: (text: string, section: string[]) => void;
   onInterrupt: () => void;
   /**
    * Draw the export / resume commands in the final frame (default true). ink hard-wraps long lines, which
@@ -36,7 +41,7 @@ export interface RunAppProps {
   exitOnFinish?: boolean;
 }
 
-type Overlay = { type: 'none' } | { type: 'note'; text: string } | { type: 'help' } | { type: 'output'; index: number; offset: number };
+type Overlay = { type: 'none' } | { type: 'note'; text: string } | { type: 'adhoc'; text: string } | { type: 'help' } | { type: 'output'; index: number; offset: number };
 
 /** Redraw rate: fast enough for a smooth spinner, slow when only the elapsed clock moves. */
 const TICK_RUNNING_MS = 100;
@@ -101,6 +106,21 @@ export function RunApp(props: RunAppProps): ReactNode {
       }
       return;
     }
+    if (overlay.type === 'adhoc') {
+      if (key.escape) setOverlay({ type: 'none' });
+      else if (key.return) {
+        const text = overlay.text.trim();
+        setOverlay({ type: 'none' });
+        if (text !== '') {
+          const where = state.gate ? state.steps.find((s) => s.id === state.gate!.request.step) : state.steps[state.current];
+          props.onAdhoc?.(text, where?.section ?? []);
+        }
+      } else if (key.backspace || key.delete) setOverlay({ type: 'adhoc', text: [...overlay.text].slice(0, -1).join('') });
+      else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) {
+        setOverlay({ type: 'adhoc', text: overlay.text + input.replace(/[\r\n]+/g, ' ') });
+      }
+      return;
+    }
     if (overlay.type === 'output') {
       const output = state.outputs[overlay.index];
       const max = Math.max(0, (output?.lines.length ?? 0) - viewerHeight);
@@ -130,6 +150,10 @@ export function RunApp(props: RunAppProps): ReactNode {
     }
     if (input === 'n') {
       setOverlay({ type: 'note', text: '' });
+      return;
+    }
+    if (input === ':' && props.onAdhoc) {
+      setOverlay({ type: 'adhoc', text: '' });
       return;
     }
     if (input === 'o' && state.outputs.length > 0) {
@@ -199,12 +223,13 @@ export function RunApp(props: RunAppProps): ReactNode {
           <StepCard step={(runningStep ?? currentStep)!} running={state.running} now={now} width={width} />
         ) : null}
         {overlay.type === 'note' ? <NoteInput text={overlay.text} width={width} /> : null}
+        {overlay.type === 'adhoc' ? <NoteInput text={overlay.text} width={width} label="Step: " hint="  kind body · Enter run · Esc cancel" /> : null}
         {overlay.type === 'help' ? <Help width={width} /> : null}
         {viewed && overlay.type === 'output' ? (
           <OutputViewer output={viewed} offset={overlay.offset} height={viewerHeight} index={overlay.index} count={state.outputs.length} width={width} />
         ) : null}
         <Box marginTop={1}>
-          <Footer width={width} gate={state.gate !== undefined} outputs={state.outputs.length} interrupting={interrupting} />
+          <Footer width={width} gate={state.gate !== undefined} outputs={state.outputs.length} interrupting={interrupting} adhoc={props.onAdhoc !== undefined} />
         </Box>
       </Box>
     </ColorContext.Provider>

@@ -230,9 +230,10 @@ export function GatePanel(props: { request: GateRequest; step: StepView | undefi
 }
 
 /** The note being typed. */
-export function NoteInput(props: { text: string; width: number }): ReactNode {
-  const hint = '  Enter save · Esc cancel';
-  const room = props.width - textWidth('Note: ') - textWidth(hint) - 1;
+export function NoteInput(props: { text: string; width: number; label?: string; hint?: string }): ReactNode {
+  const label = props.label ?? 'Note: ';
+  const hint = props.hint ?? '  Enter save · Esc cancel';
+  const room = props.width - textWidth(label) - textWidth(hint) - 1;
   // Show the end of a long note: that is where the cursor is.
   const chars = [...props.text];
   const shown = chars.length > room ? `…${chars.slice(chars.length - room + 1).join('')}` : props.text;
@@ -240,7 +241,7 @@ export function NoteInput(props: { text: string; width: number }): ReactNode {
     <Box marginTop={1} width={props.width}>
       <Text wrap="truncate-end">
         <Tinted tone="accent" bold>
-          {'Note: '}
+          {label}
         </Tinted>
         {shown}
         <Tinted inverse>{'█'}</Tinted>
@@ -257,6 +258,7 @@ export const HELP_LINES: readonly string[] = [
   '  s        skip the gated step',
   '  q        abort the run (only at a gate)',
   '  n        add a note to the timeline',
+  '  :        run an ad-hoc step: kind and body, e.g. kubectl get pods -n payments (same gates)',
   '  o        scroll the latest command output (↑ ↓ PgUp PgDn, ← → older/newer, Esc close)',
   '  ?        show or hide this help',
   '  Ctrl-C   stop the running step and end the run (exit 130)',
@@ -292,8 +294,8 @@ export function OutputViewer(props: { output: ViewableOutput; offset: number; he
 }
 
 /** The key hint under the live area. */
-export function Footer(props: { width: number; gate: boolean; outputs: number; interrupting: boolean }): ReactNode {
+export function Footer(props: { width: number; gate: boolean; outputs: number; interrupting: boolean; adhoc?: boolean }): ReactNode {
   if (props.interrupting) return <Tinted tone="fail">Interrupting: stopping the running step…</Tinted>;
-  const keys = [props.gate ? GATE_KEYS : undefined, 'n note', props.outputs > 0 ? 'o output' : undefined, '? help', 'Ctrl-C stop'].filter(Boolean);
+  const keys = [props.gate ? GATE_KEYS : undefined, 'n note', props.adhoc ? ': step' : undefined, props.outputs > 0 ? 'o output' : undefined, '? help', 'Ctrl-C stop'].filter(Boolean);
   return <Tinted tone="dim">{truncate(keys.join(' · '), props.width)}</Tinted>;
 }

@@ -55,6 +55,8 @@ export interface InteractiveRunOptions {
   noColor: boolean;
   /** The operator saved a note (`n`); record it as a `note` event. */
   onNote(text: string): void;
+  /** The operator typed an ad-hoc step with `:` (`kind body`) while in `section`; without it `:` does nothing. */
+  onAdhoc?(text: string, section: string[]): void;
   /** The operator pressed Ctrl-C: stop the running step, record it aborted, finish the run (exit 130). */
   onInterrupt(): void;
   /** Clock (tests freeze it). Default `Date.now`. */
@@ -76,6 +78,8 @@ export interface InteractiveRun {
   waitUntilExit(): Promise<void>;
   /** Unmounts now (e.g. the executor threw before `run.finished`); an open gate is answered `abort`. */
   close(): void;
+  /** Shows a line in the history (e.g. why an ad-hoc step was refused). */
+  notice(text: string, tone?: 'warn' | 'fail' | 'accent'): void;
 }
 
 /** Mounts the run screen on the terminal. */
@@ -95,6 +99,7 @@ export async function startInteractiveRun(options: InteractiveRunOptions): Promi
       width,
       now,
       onNote: (text) => options.onNote(text),
+      ...(options.onAdhoc ? { onAdhoc: (text: string, section: string[]) => options.onAdhoc!(text, section) } : {}),
       onInterrupt: () => options.onInterrupt(),
       showNextSteps: false,
     }),
@@ -118,8 +123,9 @@ export async function startInteractiveRun(options: InteractiveRunOptions): Promi
     onEvent: (event) => store.onEvent(event),
     waitUntilExit: () => exited,
     close: () => {
-      store.answerGate('abort', 'the run ended');
+      store.abortAllGates('the run ended');
       instance.unmount();
     },
+    notice: (text, tone) => store.notice(text, tone),
   };
 }

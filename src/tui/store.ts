@@ -111,7 +111,11 @@ export class RunStore {
   private state: UiState;
   private readonly listeners = new Set<() => void>();
   private nextKey = 1;
-  private resolveGate: ((answer: GateAnswer) => void) | undefined;
+  /**
+   * Open gates, the one shown last. The executor opens one at a time; an ad-hoc step typed with `:` may
+   * open its own while the executor's waits, and is answered first, then the executor's is shown again.
+   */
+  private readonly gates: Array<{ pending: PendingGate; resolve: (answer: GateAnswer) => void }> = [];
   private readonly localNotes: string[] = [];
 
   constructor(
@@ -273,6 +277,22 @@ export class RunStore {
         this.set({ events, history: [...this.state.history, this.block([line])] });
         return;
       }
+      case 'step.added': {
+        // An ad-hoc step joins the list after the current step, where the responder is.
+        const view: StepView = {
+          id: event.step,
+          kind: event.kind,
+          ...(event.title !== undefined ? { title: event.title } : {}),
+          section: event.section ?? this.state.steps[this.state.current]?.section ?? [],
+          proseBefore: [],
+          state: 'pending',
+        };
+        const at = Math.max(0, this.state.current + 1);
+        const steps = [...this.state.steps.slice(0, at), view, ...this.state.steps.slice(at)];
+        const line: Line = { text: truncate(`+ ad-hoc step ${event.step} added by ${event.by}: ${event.kind} ${event.body.replace(/\s+/g, ' ').trim()}`, width), tone: 'accent' };
+        this.set({ events, steps, history: [...this.state.history, this.block([line])] });
+        return;
+      }
       case 'run.finished':
         this.set({ events, finished: event, running: undefined });
         return;
@@ -282,25 +302,35 @@ export class RunStore {
   /** Shows a gate and resolves with the operator's answer. An aborted `request.signal` answers `abort`. */
   openGate = (request: GateRequest): Promise<GateAnswer> => {
     return new Promise<GateAnswer>((resolve) => {
-      this.resolveGate?.('abort');
-      this.resolveGate = resolve;
+      const pending: PendingGate = { request, openedAt: this.options.now() };
+      const entry = { pending, resolve };
+      this.gates.push(entry);
       const index = this.indexOf(request.step);
       this.set({
-        gate: { request, openedAt: this.options.now() },
+        gate: pending,
         steps: request.gate === 'step' ? this.withStepState(request.step, 'gate') : this.state.steps,
         current: index >= 0 ? index : this.state.current,
       });
-      request.signal?.addEventListener('abort', () => this.answerGate('abort', 'interrupted'), { once: true });
+      request.signal?.addEventListener('abort', () => this.answerEntry(entry, 'abort', 'interrupted'), { once: true });
     });
   };
 
-  /** Answers the open gate (no-op without one) and echoes the decision into the history. */
+  /** Answers the gate shown (no-op without one) and echoes the decision into the history. */
   answerGate = (answer: GateAnswer, why?: string): void => {
-    const gate = this.state.gate;
-    const resolve = this.resolveGate;
-    if (!gate || !resolve) return;
-    this.resolveGate = undefined;
-    const { request } = gate;
+    const top = this.gates.at(-1);
+    if (top) this.answerEntry(top, answer, why);
+  };
+
+  /** Answers every open gate `abort` (the UI is going away). */
+  abortAllGates = (why: string): void => {
+    while (this.gates.length > 0) this.answerGate('abort', why);
+  };
+
+  private answerEntry(entry: { pending: PendingGate; resolve: (answer: GateAnswer) => void }, answer: GateAnswer, why?: string): void {
+    const at = this.gates.indexOf(entry);
+    if (at < 0) return;
+    this.gates.splice(at, 1);
+    const { request } = entry.pending;
     const word = DECISION_WORD[answer];
     const line: Line = {
       text: truncate(`» gate ${request.step}${request.gate === 'rollback' ? ' (rollback)' : ''}: ${word}${why ? ` (${why})` : ''}`, this.options.width),
@@ -310,8 +340,15 @@ export class RunStore {
       request.gate === 'step' && answer !== 'approve'
         ? this.withStepState(request.step, answer === 'skip' ? 'skipped' : 'aborted')
         : this.state.steps;
-    this.set({ gate: undefined, steps, history: [...this.state.history, this.block([line])] });
-    resolve(answer);
+    const next = this.gates.at(-1)?.pending;
+    this.set({ gate: next, steps, history: [...this.state.history, this.block([line])] });
+    entry.resolve(answer);
+  }
+
+  /** A line in the history from the UI itself (an ad-hoc step that could not be used, say). */
+  notice = (text: string, tone: Line['tone'] = 'warn'): void => {
+    const line: Line = { text: truncate(text, this.options.width), tone };
+    this.set({ history: [...this.state.history, this.block([line])] });
   };
 
   /** Echoes a note the operator just saved (its timeline `note` event, if it comes back, is not echoed twice). */

@@ -44,6 +44,7 @@ import { maxResponseBytes } from '../limits.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 import { alertForRun, alertReceivedEvent, alertStart, wantsAlert, type AlertForRun } from '../alert-run.js';
 import { paramsFromAlert, type Alert } from '../../alerts/source.js';
+import { createUiAdhoc, type UiAdhoc } from '../adhoc-ui.js';
 
 function atAlert(alert: Alert | undefined): Date {
   if (!alert) throw new UsageError('`--at alert` needs an alert (`--alert` or `--alert-file`)');
@@ -163,9 +164,27 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
     // No passwd entry (some containers): keep "unknown".
   }
 
+  const execDeps: Partial<ExecDeps> = {
+    user,
+    host: hostname(),
+    env: io.env,
+    cwd: io.cwd,
+    ...(responseCap !== undefined ? { maxResponseBytes: responseCap } : {}),
+    ...deps.exec,
+    prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
+  };
+
   let ui: InteractiveRun | undefined;
+  let adhoc: UiAdhoc | undefined;
   if (wantsInteractiveUi(options, mode, io) && !deps.interactiveGate) {
     try {
+      // Steps typed with `:` (src/cli/adhoc-ui.ts): the same planning and gates, the person as the gate.
+      adhoc = createUiAdhoc({
+        runbook, sink, user, signal, deps: execDeps,
+        gate: () => (ui ? redactingGate(ui.gate, redactor) : undefined),
+        onEvent: (event) => onEvent(event),
+        notice: (text) => ui?.notice(text),
+      });
       const { startInteractiveRun, colorDisabled } = await import('../../tui/index.js');
       ui = await startInteractiveRun({
         runbook,
@@ -183,6 +202,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
             io.stderr.write(`runbook: the note was not saved: ${(error as Error).message}\n`);
           });
         },
+        onAdhoc: (text, section) => adhoc?.add(text, section),
         onInterrupt: () => controller.abort(),
       });
     } catch (error) {
@@ -197,6 +217,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
     else if (ui) ui.onEvent(event);
     // A dry run prints its plan instead of a log.
     else if (mode !== 'dry-run') write(`${formatEvent(event, { ascii })}\n`);
+    adhoc?.observe(event);
     deps.onEvent?.(event);
   };
 
@@ -216,15 +237,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
       sink,
       signal,
       onEvent,
-      deps: {
-        user,
-        host: hostname(),
-        env: io.env,
-        cwd: io.cwd,
-        ...(responseCap !== undefined ? { maxResponseBytes: responseCap } : {}),
-        ...deps.exec,
-        prometheus: withBasicAuth(deps.exec?.prometheus ?? createPrometheusDriver, prometheusAuth),
-      },
+      deps: execDeps,
     });
     if (mode === 'dry-run' && !options.json) {
       // The plan shows argv with param values, which can be secrets.
@@ -243,6 +256,8 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
   } finally {
     if (onSigint) process.removeListener('SIGINT', onSigint);
     await ui?.waitUntilExit();
+    // An ad-hoc step typed just before the end still gets its events on the timeline.
+    await adhoc?.settled();
     await store.close();
   }
 }
