@@ -7,6 +7,7 @@ import type {
   GateDecidedEvent,
   RecordedQueryResult,
   RunStartedEvent,
+  StepAddedEvent,
   StepCommand,
   StepFinishedEvent,
   StepStartedEvent,
@@ -194,7 +195,7 @@ function verifyQuery(incident: Incident, step: string): string | undefined {
 
 /** A starting action item: one per failed check and per declined gate. */
 export interface ActionItemSeed {
-  event: StepFinishedEvent | GateDecidedEvent;
+  event: StepFinishedEvent | GateDecidedEvent | StepAddedEvent;
   text: string;
 }
 
@@ -208,6 +209,17 @@ export function seedActionItems(incident: Incident, time: (ms: number) => string
         event: e,
         text: `Prevent or alert earlier on what check \`${e.step}\`${title ? ` (${title})` : ''} found at ${time(Date.parse(e.time))} UTC${e.summary ? `: ${e.summary}` : ''}`,
       });
+    }
+    if (e.type === 'step.added') {
+      // An ad-hoc step that ran is what the runbook lacked: `runbook learn` proposes it as a step.
+      const finished = incident.events.find((f) => f.type === 'step.finished' && f.step === e.step && f.seq > e.seq);
+      if (finished?.type === 'step.finished' && (finished.status === 'ok' || finished.status === 'passed' || finished.status === 'failed')) {
+        const body = e.body.replace(/\s+/g, ' ').trim();
+        items.push({
+          event: e,
+          text: `Add to the runbook: ad-hoc step \`${e.step}\`${e.title ? ` (${e.title})` : ''}, ${e.kind} \`${body.length > 80 ? `${body.slice(0, 79)}…` : body}\`, run by ${e.by} at ${time(Date.parse(e.time))} UTC (\`runbook learn\` proposes it)`,
+        });
+      }
     }
     if (e.type === 'gate.decided' && e.decision === 'declined') {
       const title = incident.steps.get(e.step)?.title;

@@ -203,6 +203,18 @@ function stepLabel(step: string, incident: Incident): string {
   return `${info?.kind ? `${info.kind} ` : ''}${code(step)}${info?.title ? ` ${info.title}` : ''}`;
 }
 
+const adhocCache = new WeakMap<Incident, Set<string>>();
+
+/** Ids of the steps the responder added during the run (`step.added`), not from the runbook. */
+function adhocSteps(incident: Incident): Set<string> {
+  let ids = adhocCache.get(incident);
+  if (!ids) {
+    ids = new Set(incident.events.flatMap((e) => (e.type === 'step.added' ? [e.step] : [])));
+    adhocCache.set(incident, ids);
+  }
+  return ids;
+}
+
 /** The "What happened" cell of a timeline row. */
 export function whatHappened(e: TimelineEvent, incident: Incident): string {
   switch (e.type) {
@@ -212,7 +224,7 @@ export function whatHappened(e: TimelineEvent, incident: Incident): string {
       return `Step ${stepLabel(e.step, incident)} started`;
     case 'step.finished': {
       const command = commandLine(incident.steps.get(e.step)?.command, 90, runContext(incident));
-      return `${stepLabel(e.step, incident)}${command ? ` — ${code(command)}` : ''}`;
+      return `${stepLabel(e.step, incident)}${adhocSteps(incident).has(e.step) ? ' (ad hoc)' : ''}${command ? ` — ${code(command)}` : ''}`;
     }
     case 'gate.decided': {
       const commands = (e.command ?? []).filter((c) => c.argv).map((c) => commandLine(c, 90, runContext(incident)));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execCommand } from '../../src/cli/commands/exec.js';
+import { exportCommand } from '../../src/cli/commands/export.js';
 import { runCommand } from '../../src/cli/commands/run.js';
 import { UsageError } from '../../src/errors.js';
 import { validateTimelineEvent } from '../../src/timeline/schema.js';
@@ -82,6 +83,16 @@ describe('runbook exec on the historical sandbox', () => {
     // A second ad-hoc step gets its own id, and still goes after the last runbook step.
     const second = await exec(timeline, 'kubectl', ['get', 'deployments', '-n', 'payments']);
     expect(second.events[0]).toMatchObject({ type: 'step.added', step: 'get-deployments-2', after: 'all-services-healthy' });
+
+    // The postmortem marks them in the timeline table and proposes adding each to the runbook, owner/priority/due to fill.
+    const out = memoryIO({ env: env(), cwd });
+    expect(await exportCommand(timeline, { format: 'postmortem' }, out)).toBe(0);
+    const postmortem = out.out();
+    expect(postmortem).toMatch(/\| Ad-hoc step kubectl `get-deployments` kubectl get deployments -n payments added \(not in the runbook\) — `kubectl get deployments -n payments` \| by \S+ \(`runbook exec`\) \|/);
+    expect(postmortem).toMatch(/\| kubectl `get-deployments` kubectl get deployments -n payments \(ad hoc\) — `kubectl get deployments -n payments` \| OK/);
+    const items = postmortem.split('\n').filter((l) => l.startsWith('| Add to the runbook:'));
+    expect(items).toHaveLength(2);
+    expect(items[0]).toMatch(/^\| Add to the runbook: ad-hoc step `get-deployments` \(kubectl get deployments -n payments\), kubectl `get deployments -n payments`, run by \S+ at \d\d:\d\d(:\d\d)? UTC \(`runbook learn` proposes it\) \| TODO \(P0–P2\) \| TODO \| TODO \(YYYY-MM-DD\) \|$/);
   });
 
   it('a mutating kubectl command without --approve sends nothing to the stub and records the declined gate; with --approve it runs once', async () => {
