@@ -17,3 +17,13 @@ export function maxResponseBytes(flag: string | undefined, env: Readonly<Record<
   }
   return bytes;
 }
+
+/** Reads in flight at once of `runbook run` when `--concurrency` is not given (issue 18 asks for 8; 1 until the order-assuming tests are made order-independent). */
+export const DEFAULT_RUN_CONCURRENCY = 1;
+
+/** `--concurrency <n>`: a whole number from 1 (one step at a time, in runbook order); absent: the default. */
+export function concurrencyFlag(flag: string | undefined): number {
+  if (flag === undefined) return DEFAULT_RUN_CONCURRENCY;
+  if (!/^[1-9][0-9]{0,3}$/.test(flag.trim())) throw new UsageError(`\`--concurrency ${flag}\`: expected a whole number from 1 to 9999`);
+  return Number(flag.trim());
+}

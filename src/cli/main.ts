@@ -47,6 +47,7 @@ program
   .option('--yes', 'answer yes to non-gate confirmations (never approves a gate)')
   .option('--timeline <path>', 'timeline file (default .runbook/runs/<UTC time>-<runbook>.jsonl)')
   .option('--max-response-bytes <n>', 'largest Prometheus response accepted (default 64m; else RUNBOOK_MAX_RESPONSE_BYTES)')
+  .option('--concurrency <n>', 'reads in flight at once (default 1); gated steps and what follows them keep runbook order; 1: one step at a time')
   .option('--json', 'stream timeline events to stdout as JSON lines')
   .option('--exit-on-outcome', 'exit by the outcome: 0 mitigated or no-symptoms, 3 symptoms-confirmed, 4 not-recovered, 1 error or aborted, 130 interrupted')
   .option('--no-color', 'no colours in the output')

@@ -73,6 +73,8 @@ export interface KubeStubOptions {
   token?: string;
   /** Secrets of the namespace: name → plain-text data (served base64-encoded, as the API does). */
   secrets?: Record<string, Record<string, string>>;
+  /** Milliseconds each namespaced request waits before it is answered (a remote cluster's latency); default 0. */
+  latencyMs?: number;
 }
 
 /** A running stub. */
@@ -100,6 +102,8 @@ export interface KubeStub {
   mutations(): RecordedRequest[];
   /** Forget the recorded requests. */
   clearRequests(): void;
+  /** Most namespaced requests that were being answered at the same moment, so far. */
+  peakInFlight(): number;
   /** Current pods of the namespace (copies). */
   pods(): KubeObject[];
   /** Current state of a deployment (a copy), if it exists. */
@@ -779,6 +783,8 @@ export async function startKubeStub(options: KubeStubOptions = {}): Promise<Kube
   const cluster = new Cluster(now);
   const recorded: RecordedRequest[] = [];
   let port = 0;
+  let inFlight = 0;
+  let peak = 0;
 
   const send = (res: ServerResponse, code: number, body: unknown): void => {
     const text = JSON.stringify(body);
@@ -1109,6 +1115,12 @@ export async function startKubeStub(options: KubeStubOptions = {}): Promise<Kube
           res.on('close', () => clearTimeout(timer));
           return;
         }
+        if (url.pathname.includes('/namespaces/')) {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          res.on('close', () => inFlight--);
+          if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+        }
         const candidates = routes.filter(([, pattern]) => pattern.test(url.pathname));
         const route = candidates.find(([method]) => method === req.method);
         if (!route) {
@@ -1167,6 +1179,7 @@ export async function startKubeStub(options: KubeStubOptions = {}): Promise<Kube
     clearRequests: () => {
       recorded.length = 0;
     },
+    peakInFlight: () => peak,
     pods: () => clone(cluster.pods),
     deployment: (name = DEPLOYMENT) => {
       const d = cluster.deployments.find((x) => x.metadata.name === name);

@@ -40,7 +40,8 @@ import type { InteractiveRun } from '../../tui/index.js';
 import type { CliIO } from '../io.js';
 import { formatEvent, renderOutcome, renderPlan } from '../render/plain.js';
 import { declareSecretParams, prometheusTarget, redactingGate } from '../secrets.js';
-import { maxResponseBytes } from '../limits.js';
+import { concurrencyFlag, maxResponseBytes } from '../limits.js';
+import { inRunbookOrder } from '../render/in-order.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
 import { alertForRun, alertReceivedEvent, alertStart, wantsAlert, type AlertForRun } from '../alert-run.js';
 import { paramsFromAlert, type Alert } from '../../alerts/source.js';
@@ -69,6 +70,7 @@ export interface RunCliOptions {
   timeline?: string;
   /** `--max-response-bytes`. */
   maxResponseBytes?: string;
+  concurrency?: string;
   json?: boolean;
   /** Exit by the run's outcome (OUTCOME_EXIT_CODES) instead of its status. */
   exitOnOutcome?: boolean;
@@ -133,6 +135,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
   }
   validateApprovals(plan, approve);
   const responseCap = maxResponseBytes(options.maxResponseBytes, io.env);
+  const concurrency = concurrencyFlag(options.concurrency);
 
   const timelinePath = path.resolve(io.cwd, options.timeline ?? defaultTimelinePath(file, now()));
   const store = await openTimeline(timelinePath, { run: newRunId(), protect: [path.resolve(io.cwd, file)], ...(deps.exec?.clock ? { clock: deps.exec.clock } : {}) });
@@ -212,11 +215,16 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
     }
   }
 
+  // Reads run in parallel: the plain log prints each step's lines in runbook order.
+  const plain = inRunbookOrder(
+    runbook.steps.map((s) => s.id),
+    (event) => write(`${formatEvent(event, { ascii })}\n`),
+  );
   const onEvent = (event: TimelineEvent): void => {
     if (options.json) write(`${JSON.stringify(event)}\n`);
     else if (ui) ui.onEvent(event);
     // A dry run prints its plan instead of a log.
-    else if (mode !== 'dry-run') write(`${formatEvent(event, { ascii })}\n`);
+    else if (mode !== 'dry-run') plain(event);
     adhoc?.observe(event);
     deps.onEvent?.(event);
   };
@@ -237,6 +245,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
       sink,
       signal,
       onEvent,
+      concurrency,
       deps: execDeps,
     });
     if (mode === 'dry-run' && !options.json) {
