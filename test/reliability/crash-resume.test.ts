@@ -110,6 +110,19 @@ async function assertIntact(timeline: string) {
   return read;
 }
 
+/** A run of crash.md with `restart` approved, killed with SIGKILL while its action runs; the timeline as left. */
+async function killedDuringAction(name: string) {
+  const t = await setup(name);
+  const cli = startCli(['run', 'crash.md', '--json', '--approve', 'restart', '--timeline', t.timeline], {
+    cwd: t.caseDir,
+    env: t.env({ RL_SLOW_ACTION: '1' }),
+  });
+  leftovers.push(Number(await waitForFile(path.join(t.caseDir, 'action.pid'))));
+  cli.child.kill('SIGKILL');
+  await cli.done;
+  return { t, before: await assertIntact(t.timeline) };
+}
+
 describe('kill -9 and resume', () => {
   it('(a) killed between steps: the timeline is intact; resume continues the same run without re-running finished steps', async () => {
     const t = await setup('between');
@@ -172,16 +185,7 @@ describe('kill -9 and resume', () => {
   });
 
   it('(c) killed while a mitigation action runs: resume shows "may already have run" and declines unless `--approve` names it again', async () => {
-    const t = await setup('action');
-    const cli = startCli(['run', 'crash.md', '--json', '--approve', 'restart', '--timeline', t.timeline], {
-      cwd: t.caseDir,
-      env: t.env({ RL_SLOW_ACTION: '1' }),
-    });
-    const actionPid = Number(await waitForFile(path.join(t.caseDir, 'action.pid')));
-    leftovers.push(actionPid);
-    cli.child.kill('SIGKILL');
-    await cli.done;
-    const before = await assertIntact(t.timeline);
+    const { t, before } = await killedDuringAction('action');
     const started = before.events.find((e) => e.type === 'step.started' && e.step === 'restart')!;
     expect(before.events.some((e) => e.type === 'step.finished' && e.step === 'restart')).toBe(false);
     expect(await t.restarts()).toBe(1);
@@ -207,15 +211,7 @@ describe('kill -9 and resume', () => {
   });
 
   it('(c′) after a kill during the action, `--approve <id>` on resume runs the mitigation again, knowingly', async () => {
-    const t = await setup('action-approved');
-    const cli = startCli(['run', 'crash.md', '--json', '--approve', 'restart', '--timeline', t.timeline], {
-      cwd: t.caseDir,
-      env: t.env({ RL_SLOW_ACTION: '1' }),
-    });
-    leftovers.push(Number(await waitForFile(path.join(t.caseDir, 'action.pid'))));
-    cli.child.kill('SIGKILL');
-    await cli.done;
-    const before = await assertIntact(t.timeline);
+    const { t, before } = await killedDuringAction('action-approved');
 
     const resumed = await runCli(['resume', 'run.jsonl', '--json', '--approve', 'restart'], { cwd: t.caseDir, env: t.env() });
     expect(resumed.code).toBe(0);
@@ -228,15 +224,7 @@ describe('kill -9 and resume', () => {
   });
 
   it('(c″) the interrupted mitigation renamed: resume --allow-changed --approve all still warns and declines it (matched by content)', async () => {
-    const t = await setup('action-renamed');
-    const cli = startCli(['run', 'crash.md', '--json', '--approve', 'restart', '--timeline', t.timeline], {
-      cwd: t.caseDir,
-      env: t.env({ RL_SLOW_ACTION: '1' }),
-    });
-    leftovers.push(Number(await waitForFile(path.join(t.caseDir, 'action.pid'))));
-    cli.child.kill('SIGKILL');
-    await cli.done;
-    const before = await assertIntact(t.timeline);
+    const { t, before } = await killedDuringAction('action-renamed');
     const source = readFileSync(path.join(t.caseDir, 'crash.md'), 'utf8');
     await writeFile(path.join(t.caseDir, 'crash.md'), source.replace('{#restart ', '{#restart-gateway '));
 
