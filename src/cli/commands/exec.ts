@@ -31,6 +31,7 @@ import type { CliIO } from '../io.js';
 import { displayWord, formatEvent } from '../render/plain.js';
 import { prometheusTarget, resumePrometheusAuth } from '../secrets.js';
 import { configuredRedactor } from '../shared.js';
+import { interruptOnSigint } from '../interrupt.js';
 
 /** Options of `runbook exec` (names are a contract: see main.ts). */
 export interface ExecCliOptions {
@@ -152,15 +153,8 @@ export async function execCommand(
     io.stdout.write(options.json ? `${JSON.stringify(event)}\n` : `${formatEvent(event, { ascii })}\n`);
   };
 
-  let controller: AbortController | undefined;
-  let onSigint: (() => void) | undefined;
-  let signal = deps.signal;
-  if (!signal) {
-    controller = new AbortController();
-    signal = controller.signal;
-    onSigint = () => controller!.abort();
-    process.once('SIGINT', onSigint);
-  }
+  const interrupt = interruptOnSigint(deps.signal);
+  const signal = interrupt.signal;
   try {
     if (fresh) started = (await sink.append(fresh)) as RunStartedEvent;
     const approve = options.approve ? [id] : [];
@@ -184,7 +178,7 @@ export async function execCommand(
     if (!options.json) io.stderr.write(`timeline: ${timelinePath}\n`);
     return exitCodeForRun(result.status);
   } finally {
-    if (onSigint) process.removeListener('SIGINT', onSigint);
+    interrupt.release();
     await store.close();
   }
 }

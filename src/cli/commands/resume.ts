@@ -23,6 +23,7 @@ import type { CliIO } from '../io.js';
 import { formatEvent, renderOutcome } from '../render/plain.js';
 import { redactingGate, resumePrometheusAuth } from '../secrets.js';
 import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js';
+import { interruptOnSigint } from '../interrupt.js';
 
 /** Options of `runbook resume` (names are a contract: see main.ts). */
 export interface ResumeCliOptions {
@@ -125,15 +126,8 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
     deps.onEvent?.(event);
   };
 
-  let controller: AbortController | undefined;
-  let onSigint: (() => void) | undefined;
-  let signal = deps.signal;
-  if (!signal) {
-    controller = new AbortController();
-    signal = controller.signal;
-    onSigint = () => controller!.abort();
-    process.once('SIGINT', onSigint);
-  }
+  const interrupt = interruptOnSigint(deps.signal);
+  const signal = interrupt.signal;
   let user = 'unknown';
   try {
     user = userInfo().username;
@@ -171,7 +165,7 @@ export async function resumeCommand(timeline: string, rawOptions: Record<string,
     }
     return exitCodeForRun(result.status);
   } finally {
-    if (onSigint) process.removeListener('SIGINT', onSigint);
+    interrupt.release();
     await store.close();
   }
 }

@@ -46,6 +46,7 @@ import { configuredRedactor, parseRunnable, readRunbookFile } from '../shared.js
 import { alertForRun, alertReceivedEvent, alertStart, wantsAlert, type AlertForRun } from '../alert-run.js';
 import { paramsFromAlert, type Alert } from '../../alerts/source.js';
 import { createUiAdhoc, type UiAdhoc } from '../adhoc-ui.js';
+import { interruptOnSigint } from '../interrupt.js';
 
 function atAlert(alert: Alert | undefined): Date {
   if (!alert) throw new UsageError('`--at alert` needs an alert (`--alert` or `--alert-file`)');
@@ -150,15 +151,9 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
   const ascii = !/UTF-?8/i.test(`${io.env.LC_ALL ?? ''}${io.env.LC_CTYPE ?? ''}${io.env.LANG ?? ''}`) && io.env.RUNBOOK_UNICODE !== '1';
 
   // Ctrl-C: SIGINT for the plain log; in the interactive UI (raw mode) it arrives as a key, and both abort
-  // this one controller, so either way the running step is stopped and the run ends `interrupted`.
-  const controller = new AbortController();
-  const signal = deps.signal ? AbortSignal.any([deps.signal, controller.signal]) : controller.signal;
-  let onSigint: (() => void) | undefined;
-  if (!deps.signal) {
-    // Only the first Ctrl-C is ours; a second one gets Node's default (exit) because the listener is gone.
-    onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-  }
+  // one controller, so either way the running step is stopped and the run ends `interrupted`.
+  const interrupt = interruptOnSigint(deps.signal);
+  const signal = interrupt.signal;
 
   let user = 'unknown';
   try {
@@ -206,10 +201,10 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
           });
         },
         onAdhoc: (text, section) => adhoc?.add(text, section),
-        onInterrupt: () => controller.abort(),
+        onInterrupt: interrupt.abort,
       });
     } catch (error) {
-      if (onSigint) process.removeListener('SIGINT', onSigint);
+      interrupt.release();
       await store.close();
       throw error;
     }
@@ -263,7 +258,7 @@ export async function runCommand(givenFile: string | undefined, rawOptions: Reco
     ui?.close();
     throw error;
   } finally {
-    if (onSigint) process.removeListener('SIGINT', onSigint);
+    interrupt.release();
     await ui?.waitUntilExit();
     // An ad-hoc step typed just before the end still gets its events on the timeline.
     await adhoc?.settled();
